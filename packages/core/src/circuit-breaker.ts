@@ -1,0 +1,748 @@
+import type { Attributes } from '@opentelemetry/api';
+import {
+  CallTimeoutError,
+  type CircuitOpenError,
+  createCircuitOpenError,
+  type RejectionKind,
+} from './errors.js';
+import {
+  BreakerEmitter,
+  type BreakerEventName,
+  type BreakerListener,
+  type ListenerErrorSource,
+  type Unsubscribe,
+} from './events.js';
+import {
+  type CircuitBreakerOptions,
+  checkDuration,
+  type ResolvedOptions,
+  resolveOptions,
+  show,
+} from './options.js';
+import { ConsecutiveFailures } from './policies/consecutive-failures.js';
+import { CountWindow } from './policies/count-window.js';
+import type { RateWindow } from './policies/rate-window.js';
+import { TimeWindow } from './policies/time-window.js';
+import { type BreakerSnapshot, checkSnapshot } from './snapshot.js';
+import {
+  type CircuitState,
+  CLOSED,
+  DISABLED,
+  FORCED_OPEN,
+  type InternalState,
+  type TransitionReason,
+} from './state.js';
+import {
+  type BreakerTelemetry,
+  createBreakerTelemetry,
+  type DecisionNumbers,
+} from './telemetry/breaker-telemetry.js';
+
+/** Options of {@link CircuitBreaker.tryAcquire} and {@link CircuitBreaker.acquire}. */
+export interface AcquireOptions {
+  /**
+   * Extra attributes for this call's spans (adapters pass `http.request.method`, `http.route`,
+   * `server.address`, `server.port`). Never used on metrics, so they may be specific to the call.
+   */
+  readonly attributes?: Attributes;
+}
+
+/** Options of {@link CircuitBreaker.execute}. */
+export interface ExecuteOptions extends AcquireOptions {
+  /**
+   * The caller's cancellation signal. An already-aborted signal rejects with its reason before anything
+   * runs; a call that fails after the signal aborted is recorded as ignored, not as a failure.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The right to make one call, from {@link CircuitBreaker.tryAcquire} or {@link CircuitBreaker.acquire}.
+ * Report the outcome with exactly one method; the first call settles the permit and later ones do
+ * nothing, so a half_open trial slot can never leak or be released twice.
+ */
+export interface Permit {
+  /** The call succeeded. */
+  success(): void;
+  /** The call failed; `error` is kept for events and telemetry (`error.type`). */
+  failure(error?: unknown): void;
+  /** The outcome says nothing about the dependency (a cancelled request): neither success nor failure. */
+  ignore(): void;
+  /** True when the call was admitted as a half_open trial. */
+  readonly trial: boolean;
+  /** True once the permit is settled. */
+  readonly settled: boolean;
+  /**
+   * Runs `fn` inside this call's telemetry context: its `circuit_breaker.call` span when `traceCalls` is
+   * on (so spans the call creates are children of it), else just runs it.
+   */
+  run<T>(fn: () => T): T;
+}
+
+/** A snapshot of a breaker's numbers, from {@link CircuitBreaker.getMetrics}. */
+export interface BreakerMetrics {
+  readonly name: string;
+  readonly state: CircuitState;
+  readonly successCount: number;
+  readonly failureCount: number;
+  readonly ignoredCount: number;
+  readonly rejectedCount: number;
+  readonly timeoutCount: number;
+  readonly stateChanges: number;
+  readonly consecutiveFailures: number;
+  /** Failure rate over the window in percent (0–100); `null` without a window or before `minimumCalls` calls. */
+  readonly failureRate: number | null;
+  /** Slow-call rate over the window in percent; `null` without a slow-call rule or before `minimumCalls`. */
+  readonly slowCallRate: number | null;
+  /** Calls currently held in the window (0 without one). */
+  readonly bufferedCalls: number;
+  /** Admitted calls not settled yet. */
+  readonly inFlight: number;
+  /** Ms until trial calls are admitted: 0 unless open; `Infinity` (`null` in JSON) while forced_open. */
+  readonly retryAfterMs: number;
+}
+
+const SUCCESS = 0;
+const FAILURE = 1;
+const IGNORED = 2;
+/** @internal */
+export type Outcome = typeof SUCCESS | typeof FAILURE | typeof IGNORED;
+
+/** @internal one admitted call; a plain class so the closed path allocates one small object. */
+export class BreakerPermit implements Permit {
+  settled = false;
+  /** @internal telemetry's per-call context (the caller's context, or the call span's). */
+  ctx: unknown = undefined;
+  /** @internal the call span, when `traceCalls` is on. */
+  span: unknown = undefined;
+
+  constructor(
+    readonly breaker: CircuitBreaker<unknown>,
+    readonly generation: number,
+    readonly startedAt: number,
+    readonly state: CircuitState,
+    readonly trial: boolean,
+    readonly attributes: Attributes | undefined,
+  ) {}
+
+  success(): void {
+    this.breaker._settle(this, SUCCESS, undefined);
+  }
+
+  failure(error?: unknown): void {
+    this.breaker._settle(this, FAILURE, error);
+  }
+
+  ignore(): void {
+    this.breaker._settle(this, IGNORED, undefined);
+  }
+
+  run<T>(fn: () => T): T {
+    const tel = this.breaker._telemetry;
+    return tel !== undefined && this.span !== undefined ? tel.runInCall(this, fn, undefined) : fn();
+  }
+}
+
+/**
+ * A circuit breaker: it counts outcomes, opens when a rule says the dependency is failing, rejects calls
+ * while open, and lets trial calls decide when to close again. No timers: the open → half_open step
+ * happens when the next call (or state read) arrives after the reset period.
+ *
+ * @example
+ * ```ts
+ * const breaker = new CircuitBreaker({ name: 'payments', failureThreshold: 5, resetTimeout: 30_000 });
+ * const receipt = await breaker.execute((signal) => charge(order, { signal }));
+ * ```
+ * @throws TypeError or RangeError when an option is invalid, naming the option and the value.
+ */
+export class CircuitBreaker<TFallback = never> {
+  /** The breaker's name, as given in the options. */
+  readonly name: string;
+  /** @internal */
+  readonly _options: ResolvedOptions;
+  private s: InternalState = CLOSED;
+  /** Bumped on every state change; a permit from an older generation is stale and decides nothing. */
+  private generation = 0;
+  private readonly consecutive: ConsecutiveFailures;
+  private readonly window: RateWindow | undefined;
+  /** Whether outcomes need a duration regardless of telemetry. */
+  private readonly timed: boolean;
+  private emitter: BreakerEmitter | undefined = undefined;
+  private manualPermits: Permit[] | undefined = undefined;
+  /** @internal */
+  readonly _telemetry: BreakerTelemetry | undefined;
+  private successCount = 0;
+  private failureCount = 0;
+  private ignoredCount = 0;
+  private rejectedCount = 0;
+  private timeoutCount = 0;
+  private stateChanges = 0;
+  private inFlight = 0;
+
+  constructor(options: CircuitBreakerOptions<TFallback> = {}) {
+    const o = resolveOptions(options as CircuitBreakerOptions<unknown>);
+    this._options = o;
+    this.name = o.name;
+    this.consecutive = new ConsecutiveFailures(o.failureThreshold);
+    const w = o.window;
+    this.window =
+      w === undefined
+        ? undefined
+        : w.type === 'count'
+          ? new CountWindow(w.size)
+          : new TimeWindow(w.duration, w.buckets);
+    this.timed = o.slowCallDuration !== undefined || w?.type === 'time';
+    if (options.initialState !== undefined) this.restore(checkSnapshot(options.initialState));
+    this._telemetry = createBreakerTelemetry(this, o.telemetry, o.traceCalls);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Calls
+
+  /**
+   * Runs `fn` if the breaker admits the call and records its outcome. Returns its result or re-throws its
+   * error unchanged (non-Error values too; a synchronous throw counts like a rejection).
+   *
+   * @param fn - receives an `AbortSignal` when there is a `timeout` or a caller signal, else `undefined`.
+   * @throws {@link CircuitOpenError} when rejected (unless `fallback` gives a value); {@link CallTimeoutError}
+   * when `timeout` elapses first.
+   */
+  async execute<T>(
+    fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
+    options?: ExecuteOptions,
+  ): Promise<T | TFallback> {
+    const signal = options?.signal;
+    if (signal?.aborted) throw signal.reason;
+    const permit = this.admit(options?.attributes);
+    if (!(permit instanceof BreakerPermit)) {
+      if (this._options.fallback !== undefined) return (await this._options.fallback(permit)) as TFallback;
+      throw permit;
+    }
+    let result: T;
+    try {
+      if (this._options.timeout !== undefined) {
+        result = await this.runWithTimeout(fn, permit, this._options.timeout, signal);
+      } else if (this._telemetry?.wrapsCalls(permit)) {
+        result = await this._telemetry.runInCall(permit, fn, signal);
+      } else {
+        result = await fn(signal);
+      }
+    } catch (error) {
+      const outcome = signal?.aborted ? IGNORED : this.classifyError(error);
+      this._settle(permit, outcome, error);
+      if (outcome === FAILURE && this._options.fallback !== undefined) {
+        return (await this._options.fallback(error)) as TFallback;
+      }
+      throw error;
+    }
+    if (
+      this._options.isResultFailure !== undefined &&
+      this.judge('isResultFailure', this._options.isResultFailure, result)
+    ) {
+      this._settle(permit, FAILURE, result);
+      if (this._options.fallback !== undefined) return (await this._options.fallback(result)) as TFallback;
+      return result;
+    }
+    this._settle(permit, SUCCESS, undefined);
+    return result;
+  }
+
+  /**
+   * Returns a function with the same parameters as `fn` that calls it through {@link execute}.
+   *
+   * @example
+   * ```ts
+   * const getUser = breaker.wrap((id: string) => fetchUser(id));
+   * await getUser('42');
+   * ```
+   */
+  wrap<A extends unknown[], R>(
+    fn: (...args: A) => R | PromiseLike<R>,
+  ): (...args: A) => Promise<Awaited<R> | TFallback> {
+    if (typeof fn !== 'function') throw new TypeError(`wrap(fn) needs a function, got ${show(fn)}`);
+    const breaker = this;
+    return function wrapped(this: unknown, ...args: A) {
+      return breaker.execute(() => fn.apply(this, args)) as Promise<Awaited<R> | TFallback>;
+    };
+  }
+
+  /**
+   * Asks to make one call. Returns a {@link Permit} to settle with the outcome, or `undefined` when the
+   * breaker rejects the call (the rejection is counted and emitted).
+   */
+  tryAcquire(options?: AcquireOptions): Permit | undefined {
+    const permit = this.admit(options?.attributes);
+    return permit instanceof BreakerPermit ? permit : undefined;
+  }
+
+  /**
+   * Like {@link tryAcquire}, but throws the {@link CircuitOpenError} when rejected: adapters turn it into
+   * a 503 or a rejected request.
+   * @throws {@link CircuitOpenError}
+   */
+  acquire(options?: AcquireOptions): Permit {
+    const permit = this.admit(options?.attributes);
+    if (permit instanceof BreakerPermit) return permit;
+    throw permit;
+  }
+
+  /**
+   * The manual API: `true` admits one call, which must then be reported with exactly one of
+   * {@link success} or {@link failure}.
+   *
+   * Caveat: the reports are matched to admitted calls oldest first, so with concurrent calls a report may
+   * be booked against another call's admission (its duration, or its staleness after a state change).
+   * Prefer {@link tryAcquire}, whose permits cannot be confused.
+   */
+  allowRequest(): boolean {
+    const permit = this.tryAcquire();
+    if (permit === undefined) return false;
+    this.manualPermits ??= [];
+    this.manualPermits.push(permit);
+    return true;
+  }
+
+  /** Reports the oldest outstanding {@link allowRequest} call as a success; does nothing if there is none. */
+  success(): void {
+    this.manualPermits?.shift()?.success();
+  }
+
+  /** Reports the oldest outstanding {@link allowRequest} call as a failure; does nothing if there is none. */
+  failure(error?: unknown): void {
+    this.manualPermits?.shift()?.failure(error);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // State and control
+
+  /** The current state; reading it also performs a due open → half_open step. */
+  get state(): CircuitState {
+    return this.current().kind;
+  }
+
+  /** Ms until trial calls are admitted: 0 unless open, `Infinity` while forced_open. */
+  get retryAfterMs(): number {
+    const s = this.current();
+    if (s.kind === 'open') return Math.max(0, s.halfOpenAt - this._options.clock.now());
+    return s.kind === 'forced_open' ? Number.POSITIVE_INFINITY : 0;
+  }
+
+  /** Opens the circuit until {@link close} (or {@link reset}) is called. */
+  forceOpen(): void {
+    if (this.s.kind !== 'forced_open') this.transition(FORCED_OPEN, 'manual', undefined, undefined);
+  }
+
+  /**
+   * Opens the circuit now and admits trial calls after `durationMs` instead of `resetTimeout`. It never
+   * shortens a longer open period (nor ends forced_open or disabled).
+   *
+   * @param options.reason - the transition reason; `manual` unless given (the Axios adapter passes `retry_after`).
+   * @throws RangeError when `durationMs` is negative, NaN or infinite.
+   */
+  openFor(durationMs: number, options?: { reason?: TransitionReason }): void {
+    checkDuration('openFor(durationMs)', durationMs);
+    const reason = options?.reason ?? 'manual';
+    const s = this.current();
+    if (s.kind === 'forced_open' || s.kind === 'disabled') return;
+    const now = this._options.clock.now();
+    const until = now + durationMs;
+    if (s.kind === 'open') {
+      // Extending keeps the state, so there is no transition to report; only the end moves.
+      if (until > s.halfOpenAt) this.s = { kind: 'open', openedAt: s.openedAt, halfOpenAt: until };
+      return;
+    }
+    this.transition({ kind: 'open', openedAt: now, halfOpenAt: until }, reason, undefined, undefined);
+  }
+
+  /** Closes the circuit and clears the counts that decide (consecutive failures, the window). */
+  close(): void {
+    if (this.s.kind !== 'closed') this.transition(CLOSED, 'manual', undefined, undefined);
+    this.consecutive.reset();
+    this.window?.reset();
+  }
+
+  /** {@link close}, and also zeroes the lifetime counters reported by {@link getMetrics}. */
+  reset(): void {
+    this.close();
+    this.successCount = 0;
+    this.failureCount = 0;
+    this.ignoredCount = 0;
+    this.rejectedCount = 0;
+    this.timeoutCount = 0;
+    this.stateChanges = 0;
+  }
+
+  /** Admits every call until {@link close}; outcomes are still counted and emitted, but decide nothing. */
+  disable(): void {
+    if (this.s.kind !== 'disabled') this.transition(DISABLED, 'manual', undefined, undefined);
+  }
+
+  /** A snapshot of the breaker's numbers (see {@link BreakerMetrics}). */
+  getMetrics(): BreakerMetrics {
+    const s = this.current();
+    const now = this._options.clock.now();
+    const w = this.window;
+    w?.expire(now);
+    const enough = w !== undefined && w.calls >= this._options.minimumCalls;
+    return {
+      name: this.name,
+      state: s.kind,
+      successCount: this.successCount,
+      failureCount: this.failureCount,
+      ignoredCount: this.ignoredCount,
+      rejectedCount: this.rejectedCount,
+      timeoutCount: this.timeoutCount,
+      stateChanges: this.stateChanges,
+      consecutiveFailures: this.consecutive.count,
+      failureRate: enough ? (w.failures / w.calls) * 100 : null,
+      slowCallRate: enough && this._options.slowCallDuration !== undefined ? (w.slow / w.calls) * 100 : null,
+      bufferedCalls: w?.calls ?? 0,
+      inFlight: this.inFlight,
+      retryAfterMs:
+        s.kind === 'open'
+          ? Math.max(0, s.halfOpenAt - now)
+          : s.kind === 'forced_open'
+            ? Number.POSITIVE_INFINITY
+            : 0,
+    };
+  }
+
+  /**
+   * Subscribes to an event; returns a function that unsubscribes. A listener that throws is reported
+   * through `onListenerError` and never breaks the call.
+   */
+  on<E extends BreakerEventName>(event: E, listener: BreakerListener<E>): Unsubscribe {
+    this.emitter ??= new BreakerEmitter(this.listenerErrorReporter());
+    return this.emitter.on(event, listener);
+  }
+
+  /** The state and counts as JSON; pass it back as `initialState` to restore the breaker. */
+  toJSON(): BreakerSnapshot {
+    const s = this.current();
+    const now = this._options.clock.now();
+    return {
+      version: 1,
+      name: this.name,
+      state: s.kind,
+      ...(s.kind === 'open' ? { retryAfterMs: Math.max(0, s.halfOpenAt - now) } : {}),
+      consecutiveFailures: this.consecutive.count,
+      ...(this.window ? { window: this.window.snapshot(now) } : {}),
+      counts: {
+        success: this.successCount,
+        failure: this.failureCount,
+        ignored: this.ignoredCount,
+        rejected: this.rejectedCount,
+        timeout: this.timeoutCount,
+        stateChanges: this.stateChanges,
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Internals
+
+  /** @internal the state without performing a due transition (for metric callbacks). */
+  _peekState(): CircuitState {
+    const s = this.s;
+    return s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt ? 'half_open' : s.kind;
+  }
+
+  /** @internal admitted calls not settled yet (the registry evicts only idle breakers). */
+  _inFlightCount(): number {
+    return this.inFlight;
+  }
+
+  /** @internal the failure rate as a 0..1 ratio, or null without a window or enough calls. */
+  _failureRatio(): number | null {
+    const w = this.window;
+    if (w === undefined) return null;
+    w.expire(this._options.clock.now());
+    return w.calls >= this._options.minimumCalls ? w.failures / w.calls : null;
+  }
+
+  /** @internal the current internal state, after a due open → half_open step. */
+  private current(): InternalState {
+    const s = this.s;
+    if (s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt) {
+      this.transition(
+        { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 },
+        'reset_timeout',
+        undefined,
+        undefined,
+      );
+    }
+    return this.s;
+  }
+
+  /** The admission decision: a permit, or the rejection (already counted and emitted). */
+  private admit(attributes: Attributes | undefined): BreakerPermit | CircuitOpenError {
+    let s = this.s;
+    let trial = false;
+    if (s.kind !== 'closed' && s.kind !== 'disabled') {
+      s = this.current();
+      if (s.kind === 'half_open') {
+        if (s.trialsInFlight + s.trialSuccesses >= this._options.halfOpenMaxCalls) {
+          return this.reject(s.kind, 'half_open_full', 0, attributes);
+        }
+        s.trialsInFlight++;
+        trial = true;
+      } else if (s.kind === 'open') {
+        return this.reject(
+          s.kind,
+          'circuit_open',
+          Math.max(0, s.halfOpenAt - this._options.clock.now()),
+          attributes,
+        );
+      } else if (s.kind === 'forced_open') {
+        return this.reject(s.kind, 'circuit_open', Number.POSITIVE_INFINITY, attributes);
+      }
+    }
+    this.inFlight++;
+    const tel = this._telemetry;
+    const timed = this.timed || tel?.active() === true;
+    const permit = new BreakerPermit(
+      this as CircuitBreaker<unknown>,
+      this.generation,
+      timed ? this._options.clock.now() : Number.NaN,
+      s.kind,
+      trial,
+      attributes,
+    );
+    if (tel !== undefined) tel.admitted(permit);
+    return permit;
+  }
+
+  private reject(
+    state: CircuitState,
+    kind: RejectionKind,
+    retryAfterMs: number,
+    attributes: Attributes | undefined,
+  ): CircuitOpenError {
+    this.rejectedCount++;
+    const error = createCircuitOpenError(
+      this.name,
+      state,
+      retryAfterMs,
+      kind,
+      this._options.rejectionStackTraces,
+    );
+    this.emitter?.emit('reject', { error });
+    this._telemetry?.rejected(error, attributes);
+    return error;
+  }
+
+  /** @internal settles a permit once: counts it, reports it, and lets it decide if it is not stale. */
+  _settle(permit: BreakerPermit, outcome: Outcome, error: unknown): void {
+    if (permit.settled) return;
+    permit.settled = true;
+    this.inFlight--;
+    const o = this._options;
+    const now = Number.isNaN(permit.startedAt) ? Number.NaN : o.clock.now();
+    const durationMs = now - permit.startedAt;
+    if (outcome === SUCCESS) this.successCount++;
+    else if (outcome === FAILURE) this.failureCount++;
+    else this.ignoredCount++;
+    const emitter = this.emitter;
+    if (emitter !== undefined) this.emitOutcome(emitter, permit, outcome, error, durationMs);
+    this._telemetry?.settled(permit, outcome, error, durationMs);
+    if (permit.generation !== this.generation) return; // stale: counted above, decides nothing
+
+    const s = this.s;
+    if (s.kind === 'closed') {
+      if (outcome !== IGNORED) this.record(outcome === FAILURE, durationMs, now, permit);
+    } else if (s.kind === 'half_open') {
+      s.trialsInFlight--;
+      if (outcome === FAILURE) {
+        this.open(o.resetTimeout, 'trial_failed', permit, undefined);
+      } else if (outcome === SUCCESS && ++s.trialSuccesses >= o.halfOpenMaxCalls) {
+        this.transition(CLOSED, 'trial_succeeded', permit, undefined);
+      }
+    }
+  }
+
+  /** Feeds a closed-state outcome to the rules and opens the circuit when one says so. */
+  private record(failed: boolean, durationMs: number, now: number, permit: BreakerPermit): void {
+    const o = this._options;
+    const slow = o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration;
+    let reason: TransitionReason | undefined;
+    if (!failed) this.consecutive.success();
+    else if (this.consecutive.failure()) reason = 'consecutive_failures';
+    const w = this.window;
+    if (w === undefined) {
+      if (reason !== undefined) {
+        this.open(o.resetTimeout, reason, permit, {
+          consecutiveFailures: this.consecutive.count,
+          threshold: o.failureThreshold as number,
+        });
+      }
+      return;
+    }
+    w.record(failed, slow, now);
+    let numbers: DecisionNumbers | undefined;
+    if (reason !== undefined) {
+      numbers = { consecutiveFailures: this.consecutive.count, threshold: o.failureThreshold as number };
+    } else if (w.calls >= o.minimumCalls) {
+      if (w.failures > 0 && w.failures * 100 >= o.failureRateThreshold * w.calls) {
+        reason = 'failure_rate';
+        numbers = { failureRate: w.failures / w.calls, threshold: o.failureRateThreshold / 100 };
+      } else if (
+        o.slowCallDuration !== undefined &&
+        w.slow > 0 &&
+        w.slow * 100 >= o.slowCallRateThreshold * w.calls
+      ) {
+        reason = 'slow_call_rate';
+        numbers = { slowCallRate: w.slow / w.calls, threshold: o.slowCallRateThreshold / 100 };
+      }
+    }
+    if (reason !== undefined) this.open(o.resetTimeout, reason, permit, numbers);
+  }
+
+  private open(
+    durationMs: number,
+    reason: TransitionReason,
+    cause: BreakerPermit | undefined,
+    numbers: DecisionNumbers | undefined,
+  ): void {
+    const now = this._options.clock.now();
+    this.transition({ kind: 'open', openedAt: now, halfOpenAt: now + durationMs }, reason, cause, numbers);
+  }
+
+  private transition(
+    to: InternalState,
+    reason: TransitionReason,
+    cause: BreakerPermit | undefined,
+    numbers: DecisionNumbers | undefined,
+  ): void {
+    const from = this.s.kind;
+    this.s = to;
+    this.generation++;
+    this.stateChanges++;
+    if (to.kind === 'closed') {
+      this.consecutive.reset();
+      this.window?.reset();
+    }
+    this._telemetry?.transition(from, to.kind, reason, cause, numbers);
+    this.emitter?.emit('stateChange', { from, to: to.kind, reason });
+  }
+
+  private emitOutcome(
+    emitter: BreakerEmitter,
+    permit: BreakerPermit,
+    outcome: Outcome,
+    error: unknown,
+    durationMs: number,
+  ): void {
+    if (outcome === SUCCESS) {
+      if (emitter.has('success')) emitter.emit('success', { durationMs, state: permit.state });
+    } else if (outcome === FAILURE) {
+      if (emitter.has('failure')) emitter.emit('failure', { error, durationMs, state: permit.state });
+    } else if (emitter.has('ignored')) {
+      emitter.emit('ignored', { error, state: permit.state });
+    }
+  }
+
+  private classifyError(error: unknown): Outcome {
+    const o = this._options;
+    if (o.ignore !== undefined && this.judge('ignore', o.ignore, error)) return IGNORED;
+    if (o.isFailure !== undefined && !this.judge('isFailure', o.isFailure, error, true)) return SUCCESS;
+    return FAILURE;
+  }
+
+  /** Runs a user predicate; one that throws is reported and treated as `whenThrows`. */
+  private judge(
+    hook: ListenerErrorSource,
+    predicate: (value: unknown) => boolean,
+    value: unknown,
+    whenThrows = false,
+  ): boolean {
+    try {
+      return predicate(value) === true;
+    } catch (error) {
+      this.listenerErrorReporter()(error, hook);
+      return whenThrows;
+    }
+  }
+
+  private async runWithTimeout<T>(
+    fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
+    permit: BreakerPermit,
+    timeoutMs: number,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const onCallerAbort = () => controller.abort(callerSignal?.reason);
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new CallTimeoutError(this.name, timeoutMs);
+        this.timeoutCount++;
+        this.emitter?.emit('timeout', { timeoutMs });
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+      // A pending call keeps the process alive by itself; the deadline should not.
+      timer.unref?.();
+    });
+    try {
+      const tel = this._telemetry;
+      const call = tel?.wrapsCalls(permit)
+        ? tel.runInCall(permit, fn, controller.signal)
+        : fn(controller.signal);
+      return await Promise.race([call, deadline]);
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private listenerErrorReporter(): (error: unknown, source: ListenerErrorSource) => void {
+    const custom = this._options.onListenerError;
+    if (custom !== undefined) return custom;
+    return (error, source) => {
+      if (this.listenerErrorLogged) return;
+      this.listenerErrorLogged = true;
+      console.error(
+        `[tripswitch] a "${source}" listener or hook of breaker "${this.name}" threw; ` +
+          'later errors of this breaker are not logged (pass onListenerError to see them all):',
+        error,
+      );
+    };
+  }
+
+  private listenerErrorLogged = false;
+
+  private restore(snapshot: BreakerSnapshot): void {
+    const now = this._options.clock.now();
+    switch (snapshot.state) {
+      case 'open':
+        this.s = {
+          kind: 'open',
+          openedAt: now,
+          halfOpenAt: now + (snapshot.retryAfterMs ?? this._options.resetTimeout),
+        };
+        break;
+      case 'half_open':
+        // Trials in flight did not survive the restart: start the trial phase afresh.
+        this.s = { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 };
+        break;
+      case 'forced_open':
+        this.s = FORCED_OPEN;
+        break;
+      case 'disabled':
+        this.s = DISABLED;
+        break;
+      default:
+        this.s = CLOSED;
+    }
+    this.consecutive.count = snapshot.consecutiveFailures;
+    if (snapshot.window !== undefined) this.window?.restore(snapshot.window, now);
+    const c = snapshot.counts;
+    this.successCount = c.success;
+    this.failureCount = c.failure;
+    this.ignoredCount = c.ignored;
+    this.rejectedCount = c.rejected;
+    this.timeoutCount = c.timeout;
+    this.stateChanges = c.stateChanges;
+  }
+}

@@ -1,0 +1,52 @@
+export {
+  type AcquireOptions,
+  type BreakerMetrics,
+  CircuitBreaker,
+  type ExecuteOptions,
+  type Permit,
+} from './circuit-breaker.js';
+export { type CircuitBreakerDecoratorOptions, circuitBreaker } from './circuit-breaker-decorator.js';
+export { type Clock, createTestClock, systemClock, type TestClock } from './clock.js';
+export {
+  CallTimeoutError,
+  CircuitBreakerError,
+  type CircuitBreakerErrorCode,
+  CircuitOpenError,
+  isCallTimeoutError,
+  isCircuitBreakerError,
+  isCircuitOpenError,
+  type RejectionKind,
+} from './errors.js';
+export type {
+  BreakerEventMap,
+  BreakerEventName,
+  BreakerListener,
+  FailureEvent,
+  IgnoredEvent,
+  ListenerErrorSource,
+  RejectEvent,
+  StateChangeEvent,
+  SuccessEvent,
+  TimeoutEvent,
+  Unsubscribe,
+} from './events.js';
+export {
+  type CircuitBreakerOptions,
+  type CountWindow,
+  DEFAULTS,
+  type ErrorClass,
+  type TelemetryOptions,
+  type TimeWindow,
+  type WindowOptions,
+} from './options.js';
+export {
+  BreakerRegistry,
+  type BreakerRegistryOptions,
+  defaultRegistry,
+  getAllBreakers,
+  getBreaker,
+  resetAllBreakers,
+} from './registry.js';
+export { type RetryOptions, retry } from './retry.js';
+export type { BreakerCounts, BreakerSnapshot } from './snapshot.js';
+export { CircuitState, type TransitionReason } from './state.js';

@@ -1,0 +1,350 @@
+import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import { type Clock, systemClock } from './clock.js';
+import type { ListenerErrorSource } from './events.js';
+import type { BreakerSnapshot } from './snapshot.js';
+
+/** The last `size` calls decide. */
+export interface CountWindow {
+  readonly type: 'count';
+  /** How many of the most recent calls the rates are computed over (an integer >= 1). */
+  readonly size: number;
+}
+
+/** The calls of the last `duration` ms decide, kept in `buckets` slices that expire one at a time. */
+export interface TimeWindow {
+  readonly type: 'time';
+  /** Window length in ms. */
+  readonly duration: number;
+  /** How many slices the window is kept in; more is finer but larger. @defaultValue 10 */
+  readonly buckets?: number;
+}
+
+/** A rate rule's window. */
+export type WindowOptions = CountWindow | TimeWindow;
+
+/** Telemetry settings of a breaker or a registry. */
+export interface TelemetryOptions {
+  /** `false` turns spans and metrics off. @defaultValue true */
+  readonly enabled?: boolean;
+  /** Where spans go; the global provider (looked up lazily, on each use) when omitted. */
+  readonly tracerProvider?: TracerProvider;
+  /** Where metrics go; the global provider (looked up lazily, on each use) when omitted. */
+  readonly meterProvider?: MeterProvider;
+}
+
+/** An error class, for {@link CircuitBreakerOptions.ignore}. */
+// biome-ignore lint/suspicious/noExplicitAny: constructors of any signature are accepted
+export type ErrorClass = abstract new (...args: any[]) => unknown;
+
+/** Options of {@link CircuitBreaker}; every one is optional. */
+export interface CircuitBreakerOptions<TFallback = never> {
+  /** Identifies the breaker in the registry, errors, logs and telemetry. Keep it low-cardinality. @defaultValue 'default' */
+  readonly name?: string;
+  /**
+   * Consecutive failures that open the circuit; a success resets the count. When `window` is given this
+   * rule applies only if `failureThreshold` is given too.
+   * @defaultValue 5
+   */
+  readonly failureThreshold?: number;
+  /** Ms the circuit stays open before it admits trial calls. @defaultValue 60000 */
+  readonly resetTimeout?: number;
+  /**
+   * Trial calls admitted in half_open. The circuit closes once that many trials succeed; any trial failure
+   * re-opens it for a fresh `resetTimeout`.
+   * @defaultValue 1
+   */
+  readonly halfOpenMaxCalls?: number;
+  /** A rate rule: the circuit opens when a rate over this window reaches its threshold. */
+  readonly window?: WindowOptions;
+  /** Failure-rate threshold in percent (0–100), with `window`. @defaultValue 50 */
+  readonly failureRateThreshold?: number;
+  /** Calls the window must hold before its rates count, with `window`. @defaultValue 10 (capped at a count window's size) */
+  readonly minimumCalls?: number;
+  /** A call that takes this many ms or more is slow, with `window`. */
+  readonly slowCallDuration?: number;
+  /** Slow-call rate threshold in percent (0–100), with `slowCallDuration`. @defaultValue 100 */
+  readonly slowCallRateThreshold?: number;
+  /**
+   * Ms a call may take. The function receives an `AbortSignal` that aborts at the deadline, and the call
+   * rejects with {@link CallTimeoutError}, counted as a failure. No timeout when omitted.
+   */
+  readonly timeout?: number;
+  /** Decides whether a thrown error counts as a failure; `false` counts it as a success. @defaultValue every error is a failure */
+  readonly isFailure?: (error: unknown) => boolean;
+  /** Errors that count as neither success nor failure: a list of classes, or a predicate. @defaultValue [] */
+  readonly ignore?: readonly ErrorClass[] | ((error: unknown) => boolean);
+  /** Judges a returned value: `true` records the call as a failure (the value is still returned). */
+  readonly isResultFailure?: (result: unknown) => boolean;
+  /**
+   * Called when a call is rejected, fails or times out; its value (or promise) is returned instead of the
+   * error. The failure is still recorded. Errors that are ignored or not failures are re-thrown as they are.
+   */
+  readonly fallback?: (error: unknown) => TFallback | PromiseLike<TFallback>;
+  /** The time source. @defaultValue a monotonic clock over `performance.now()` */
+  readonly clock?: Clock;
+  /** A value from {@link CircuitBreaker.toJSON}, to restore a breaker after a restart. */
+  readonly initialState?: BreakerSnapshot;
+  /**
+   * Receives errors thrown by event listeners and by the `isFailure`, `ignore` and `isResultFailure` hooks
+   * (a hook that throws counts the call as a failure).
+   * @defaultValue `console.error`, once per breaker
+   */
+  readonly onListenerError?: (error: unknown, source: ListenerErrorSource) => void;
+  /** Capture a stack trace on each {@link CircuitOpenError}; off because rejections come in floods. @defaultValue false */
+  readonly rejectionStackTraces?: boolean;
+  /** Telemetry settings; a registry passes its own to the breakers it creates. */
+  readonly telemetry?: TelemetryOptions;
+  /** Emit a `circuit_breaker.call` span per admitted call. @defaultValue false */
+  readonly traceCalls?: boolean;
+}
+
+/** @internal options after validation, with defaults applied. */
+export interface ResolvedOptions {
+  readonly name: string;
+  readonly failureThreshold: number | undefined;
+  readonly resetTimeout: number;
+  readonly halfOpenMaxCalls: number;
+  readonly window: Required<CountWindow> | Required<TimeWindow> | undefined;
+  readonly failureRateThreshold: number;
+  readonly minimumCalls: number;
+  readonly slowCallDuration: number | undefined;
+  readonly slowCallRateThreshold: number;
+  readonly timeout: number | undefined;
+  readonly isFailure: ((error: unknown) => boolean) | undefined;
+  readonly ignore: ((error: unknown) => boolean) | undefined;
+  readonly isResultFailure: ((result: unknown) => boolean) | undefined;
+  readonly fallback: ((error: unknown) => unknown) | undefined;
+  readonly clock: Clock;
+  readonly onListenerError: ((error: unknown, source: ListenerErrorSource) => void) | undefined;
+  readonly rejectionStackTraces: boolean;
+  readonly telemetry: TelemetryOptions;
+  readonly traceCalls: boolean;
+}
+
+/** The defaults, in one place. */
+export const DEFAULTS = Object.freeze({
+  name: 'default',
+  failureThreshold: 5,
+  resetTimeout: 60_000,
+  halfOpenMaxCalls: 1,
+  failureRateThreshold: 50,
+  minimumCalls: 10,
+  slowCallRateThreshold: 100,
+  timeBuckets: 10,
+});
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'name',
+  'failureThreshold',
+  'resetTimeout',
+  'halfOpenMaxCalls',
+  'window',
+  'failureRateThreshold',
+  'minimumCalls',
+  'slowCallDuration',
+  'slowCallRateThreshold',
+  'timeout',
+  'isFailure',
+  'ignore',
+  'isResultFailure',
+  'fallback',
+  'clock',
+  'initialState',
+  'onListenerError',
+  'rejectionStackTraces',
+  'telemetry',
+  'traceCalls',
+]);
+
+/** @internal formats a bad value for an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return 'an object';
+    }
+  }
+  return String(value);
+}
+
+/** @internal an integer count >= 1. */
+export function checkCount(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${option} must be an integer >= 1, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** @internal a finite duration in ms; `> 0` when `positive`, else `>= 0`. */
+export function checkDuration(option: string, value: unknown, positive = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new RangeError(
+      `${option} must be a finite number of ms ${positive ? '> 0' : '>= 0'}, got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkPercent(option: string, value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || value > 100) {
+    throw new RangeError(`${option} must be a percentage from 0 to 100, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** @internal a function or undefined. */
+export function checkHook<F>(option: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`${option} must be a function, got ${show(value)}`);
+  }
+  return value;
+}
+
+function checkWindow(value: unknown): ResolvedOptions['window'] {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(
+      `window must be { type: 'count', size } or { type: 'time', duration, buckets? }, got ${show(value)}`,
+    );
+  }
+  const w = value as Record<string, unknown>;
+  if (w.type === 'count') {
+    return { type: 'count', size: checkCount('window.size', w.size) };
+  }
+  if (w.type === 'time') {
+    const duration = checkDuration('window.duration', w.duration, true);
+    const buckets = checkCount('window.buckets', w.buckets ?? DEFAULTS.timeBuckets);
+    return { type: 'time', duration, buckets };
+  }
+  throw new TypeError(`window.type must be 'count' or 'time', got ${show(w.type)}`);
+}
+
+function checkIgnore(value: CircuitBreakerOptions['ignore']): ResolvedOptions['ignore'] {
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') return value as (error: unknown) => boolean;
+  if (!Array.isArray(value)) {
+    throw new TypeError(`ignore must be an array of error classes or a predicate, got ${show(value)}`);
+  }
+  if (value.length === 0) return undefined;
+  value.forEach((cls, i) => {
+    if (typeof cls !== 'function')
+      throw new TypeError(`ignore[${i}] must be an error class, got ${show(cls)}`);
+  });
+  const classes = [...value];
+  return (error) => classes.some((cls) => error instanceof cls);
+}
+
+function checkTelemetry(value: unknown): TelemetryOptions {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`telemetry must be an object, got ${show(value)}`);
+  }
+  const t = value as TelemetryOptions;
+  if (t.enabled !== undefined && typeof t.enabled !== 'boolean') {
+    throw new TypeError(`telemetry.enabled must be a boolean, got ${show(t.enabled)}`);
+  }
+  if (t.tracerProvider !== undefined && typeof t.tracerProvider?.getTracer !== 'function') {
+    throw new TypeError('telemetry.tracerProvider must be a TracerProvider (with getTracer())');
+  }
+  if (t.meterProvider !== undefined && typeof t.meterProvider?.getMeter !== 'function') {
+    throw new TypeError('telemetry.meterProvider must be a MeterProvider (with getMeter())');
+  }
+  return t;
+}
+
+function checkBoolean(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${option} must be a boolean, got ${show(value)}`);
+  return value;
+}
+
+/**
+ * @internal Validates options and applies defaults. Every problem throws a `TypeError` or `RangeError`
+ * naming the option and the bad value.
+ */
+export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`options must be an object, got ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`unknown option "${key}"`);
+  }
+  const name = options.name ?? DEFAULTS.name;
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TypeError(`name must be a non-empty string, got ${show(name)}`);
+  }
+  const window = checkWindow(options.window);
+  const failureThreshold =
+    options.failureThreshold !== undefined
+      ? checkCount('failureThreshold', options.failureThreshold)
+      : window
+        ? undefined
+        : DEFAULTS.failureThreshold;
+
+  const rateOptions = [
+    'failureRateThreshold',
+    'minimumCalls',
+    'slowCallDuration',
+    'slowCallRateThreshold',
+  ] as const;
+  if (!window) {
+    for (const key of rateOptions) {
+      if (options[key] !== undefined)
+        throw new TypeError(`${key} needs a window (got ${key}: ${show(options[key])})`);
+    }
+  }
+  let minimumCalls: number = DEFAULTS.minimumCalls;
+  if (options.minimumCalls !== undefined) {
+    minimumCalls = checkCount('minimumCalls', options.minimumCalls);
+    if (window?.type === 'count' && minimumCalls > window.size) {
+      throw new RangeError(`minimumCalls (${minimumCalls}) cannot exceed window.size (${window.size})`);
+    }
+  } else if (window?.type === 'count') {
+    minimumCalls = Math.min(minimumCalls, window.size);
+  }
+  const slowCallDuration =
+    options.slowCallDuration === undefined
+      ? undefined
+      : checkDuration('slowCallDuration', options.slowCallDuration, true);
+  if (options.slowCallRateThreshold !== undefined && slowCallDuration === undefined) {
+    throw new TypeError(
+      `slowCallRateThreshold needs slowCallDuration (got ${show(options.slowCallRateThreshold)})`,
+    );
+  }
+  const clock = options.clock ?? systemClock;
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
+    throw new TypeError(`clock must be an object with a now() method, got ${show(clock)}`);
+  }
+  return {
+    name,
+    failureThreshold,
+    resetTimeout: checkDuration('resetTimeout', options.resetTimeout ?? DEFAULTS.resetTimeout),
+    halfOpenMaxCalls: checkCount('halfOpenMaxCalls', options.halfOpenMaxCalls ?? DEFAULTS.halfOpenMaxCalls),
+    window,
+    failureRateThreshold: checkPercent(
+      'failureRateThreshold',
+      options.failureRateThreshold ?? DEFAULTS.failureRateThreshold,
+    ),
+    minimumCalls,
+    slowCallDuration,
+    slowCallRateThreshold: checkPercent(
+      'slowCallRateThreshold',
+      options.slowCallRateThreshold ?? DEFAULTS.slowCallRateThreshold,
+    ),
+    timeout: options.timeout === undefined ? undefined : checkDuration('timeout', options.timeout, true),
+    isFailure: checkHook('isFailure', options.isFailure),
+    ignore: checkIgnore(options.ignore),
+    isResultFailure: checkHook('isResultFailure', options.isResultFailure),
+    fallback: checkHook('fallback', options.fallback) as ResolvedOptions['fallback'],
+    clock,
+    onListenerError: checkHook('onListenerError', options.onListenerError),
+    rejectionStackTraces: checkBoolean('rejectionStackTraces', options.rejectionStackTraces, false),
+    telemetry: checkTelemetry(options.telemetry),
+    traceCalls: checkBoolean('traceCalls', options.traceCalls, false),
+  };
+}

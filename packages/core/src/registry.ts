@@ -1,0 +1,153 @@
+import type { BreakerMetrics } from './circuit-breaker.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { type CircuitBreakerOptions, checkCount, show, type TelemetryOptions } from './options.js';
+
+/** Options of {@link BreakerRegistry}. */
+export interface BreakerRegistryOptions {
+  /**
+   * The most breakers kept. Past it, the least recently used idle breaker (no call in flight) is evicted,
+   * so breakers keyed by user-controlled values cannot grow memory without bound.
+   * @defaultValue 10000
+   */
+  readonly maxBreakers?: number;
+  /** Telemetry settings for the breakers this registry creates (a breaker's own `telemetry` wins). */
+  readonly telemetry?: TelemetryOptions;
+}
+
+interface Entry {
+  readonly breaker: CircuitBreaker<unknown>;
+  /** Set on use, cleared by the eviction sweep: a second chance, so eviction is approximately LRU in O(1). */
+  used: boolean;
+}
+
+/**
+ * Breakers by name: `get()` creates a breaker on first use and returns the same instance after, so every
+ * part of an app that names the same dependency shares one breaker.
+ *
+ * @example
+ * ```ts
+ * const registry = new BreakerRegistry({ maxBreakers: 1000 });
+ * const payments = registry.get('payments', { failureThreshold: 3 });
+ * console.log(registry.snapshot().payments.state);
+ * ```
+ */
+export class BreakerRegistry {
+  /** The limit on breakers kept. */
+  readonly maxBreakers: number;
+  private readonly telemetry: TelemetryOptions | undefined;
+  private readonly entries = new Map<string, Entry>();
+
+  /** @throws RangeError when `maxBreakers` is not an integer >= 1. */
+  constructor(options: BreakerRegistryOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`registry options must be an object, got ${show(options)}`);
+    }
+    this.maxBreakers = checkCount('maxBreakers', options.maxBreakers ?? 10_000);
+    this.telemetry = options.telemetry;
+  }
+
+  /**
+   * The breaker called `name`, created with `options` on first use. Later calls return the same breaker
+   * and ignore `options`.
+   * @throws TypeError or RangeError for invalid options (on creation), or a `name` that is not a non-empty string.
+   */
+  get<TFallback = never>(
+    name: string,
+    options?: Omit<CircuitBreakerOptions<TFallback>, 'name'>,
+  ): CircuitBreaker<TFallback> {
+    const entry = this.entries.get(name);
+    if (entry !== undefined) {
+      entry.used = true;
+      return entry.breaker as CircuitBreaker<TFallback>;
+    }
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new TypeError(`breaker name must be a non-empty string, got ${show(name)}`);
+    }
+    const merged: CircuitBreakerOptions<TFallback> =
+      options?.telemetry === undefined && this.telemetry !== undefined
+        ? { ...options, name, telemetry: this.telemetry }
+        : { ...options, name };
+    const breaker = new CircuitBreaker<TFallback>(merged);
+    if (this.entries.size >= this.maxBreakers) this.evict();
+    this.entries.set(name, { breaker: breaker as CircuitBreaker<unknown>, used: false });
+    return breaker;
+  }
+
+  /** True when a breaker called `name` exists. */
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** Every breaker, oldest first. */
+  all(): CircuitBreaker<unknown>[] {
+    return Array.from(this.entries.values(), (e) => e.breaker);
+  }
+
+  /** Forgets the breaker called `name` (its status metric disappears too); true if there was one. */
+  remove(name: string): boolean {
+    const entry = this.entries.get(name);
+    if (entry === undefined) return false;
+    this.entries.delete(name);
+    entry.breaker._telemetry?.dispose();
+    return true;
+  }
+
+  /** Resets every breaker (closed, counts zeroed). */
+  resetAll(): void {
+    for (const entry of this.entries.values()) entry.breaker.reset();
+  }
+
+  /** `getMetrics()` of every breaker, by name. */
+  snapshot(): Record<string, BreakerMetrics> {
+    const out: Record<string, BreakerMetrics> = {};
+    for (const [name, entry] of this.entries) out[name] = entry.breaker.getMetrics();
+    return out;
+  }
+
+  /** How many breakers the registry holds. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Second-chance sweep from the oldest entry: a used entry loses its mark and moves to the back, a busy
+   * one is skipped, the first unmarked idle one is evicted. Two passes at most; if every breaker is busy,
+   * none is evicted and the registry grows past its limit until calls finish.
+   */
+  private evict(): void {
+    let budget = this.entries.size * 2;
+    for (const [name, entry] of this.entries) {
+      if (budget-- <= 0) return;
+      if (entry.breaker._inFlightCount() > 0) continue;
+      if (entry.used) {
+        entry.used = false;
+        this.entries.delete(name);
+        this.entries.set(name, entry);
+        continue;
+      }
+      this.remove(name);
+      return;
+    }
+  }
+}
+
+/** The registry the adapters use unless given another. */
+export const defaultRegistry: BreakerRegistry = new BreakerRegistry();
+
+/** `defaultRegistry.get(name, options)`. */
+export function getBreaker<TFallback = never>(
+  name: string,
+  options?: Omit<CircuitBreakerOptions<TFallback>, 'name'>,
+): CircuitBreaker<TFallback> {
+  return defaultRegistry.get(name, options);
+}
+
+/** `defaultRegistry.all()`. */
+export function getAllBreakers(): CircuitBreaker<unknown>[] {
+  return defaultRegistry.all();
+}
+
+/** `defaultRegistry.resetAll()`. */
+export function resetAllBreakers(): void {
+  defaultRegistry.resetAll();
+}

@@ -1,0 +1,132 @@
+import { isCircuitOpenError } from './errors.js';
+import { checkCount, checkDuration, checkHook, show } from './options.js';
+
+/** Options of {@link retry}. */
+export interface RetryOptions {
+  /** Retries after the first attempt (so at most `maxRetries + 1` calls). @defaultValue 3 */
+  readonly maxRetries?: number;
+  /** The first backoff delay in ms. @defaultValue 100 */
+  readonly initialDelay?: number;
+  /** Each delay is the previous one times this. @defaultValue 2 */
+  readonly backoffFactor?: number;
+  /** No delay is longer than this (ms). @defaultValue 30000 */
+  readonly maxDelay?: number;
+  /**
+   * `full`: a random delay between 0 and the backoff; `equal`: half the backoff plus a random half;
+   * `none`: exactly the backoff.
+   * @defaultValue 'full'
+   */
+  readonly jitter?: 'full' | 'equal' | 'none';
+  /** Decides whether an error is worth another attempt; `attempt` is 1 for the first call. @defaultValue every error */
+  readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
+  /** Stops retrying: a wait in progress rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+interface ResolvedRetry {
+  readonly maxRetries: number;
+  readonly initialDelay: number;
+  readonly backoffFactor: number;
+  readonly maxDelay: number;
+  readonly jitter: 'full' | 'equal' | 'none';
+  readonly shouldRetry: ((error: unknown, attempt: number) => boolean) | undefined;
+}
+
+function resolveRetryOptions(options: RetryOptions): ResolvedRetry {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`retry options must be an object, got ${show(options)}`);
+  }
+  const maxRetries = options.maxRetries ?? 3;
+  if (maxRetries !== 0) checkCount('maxRetries', maxRetries);
+  const backoffFactor = options.backoffFactor ?? 2;
+  if (typeof backoffFactor !== 'number' || !Number.isFinite(backoffFactor) || backoffFactor < 1) {
+    throw new RangeError(`backoffFactor must be a finite number >= 1, got ${show(backoffFactor)}`);
+  }
+  const jitter = options.jitter ?? 'full';
+  if (jitter !== 'full' && jitter !== 'equal' && jitter !== 'none') {
+    throw new TypeError(`jitter must be 'full', 'equal' or 'none', got ${show(jitter)}`);
+  }
+  if (options.signal !== undefined && typeof options.signal?.addEventListener !== 'function') {
+    throw new TypeError(`signal must be an AbortSignal, got ${show(options.signal)}`);
+  }
+  return {
+    maxRetries,
+    initialDelay: checkDuration('initialDelay', options.initialDelay ?? 100),
+    backoffFactor,
+    maxDelay: checkDuration('maxDelay', options.maxDelay ?? 30_000),
+    jitter,
+    shouldRetry: checkHook('shouldRetry', options.shouldRetry),
+  };
+}
+
+/** The un-jittered backoff before retry number `retry` (0-based). */
+function backoff(o: ResolvedRetry, retry: number): number {
+  return Math.min(o.maxDelay, o.initialDelay * o.backoffFactor ** retry);
+}
+
+function jittered(o: ResolvedRetry, base: number): number {
+  if (o.jitter === 'none') return base;
+  if (o.jitter === 'equal') return base / 2 + Math.random() * (base / 2);
+  return Math.random() * base;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Calls `fn` until it succeeds, waiting an exponential backoff with jitter between attempts.
+ *
+ * Around a breaker it does not hammer an open circuit: on a {@link CircuitOpenError} it waits the error's
+ * `retryAfterMs` (or the backoff, if longer) only when that fits in the backoff budget of the attempts it
+ * has left; otherwise it re-throws the rejection at once.
+ *
+ * @param fn - receives the attempt number (1 for the first call).
+ * @returns what `fn` returns on its first success.
+ * @throws the last error once attempts run out or `shouldRetry` says no; the signal's reason when aborted;
+ * TypeError or RangeError for invalid options.
+ * @example
+ * ```ts
+ * const user = await retry(() => breaker.execute(() => fetchUser(id)), { maxRetries: 2, initialDelay: 200 });
+ * ```
+ */
+export async function retry<T>(
+  fn: (attempt: number) => T | PromiseLike<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  if (typeof fn !== 'function') throw new TypeError(`retry(fn) needs a function, got ${show(fn)}`);
+  const o = resolveRetryOptions(options);
+  const signal = options.signal;
+  for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw signal.reason;
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      const retriesLeft = o.maxRetries - (attempt - 1);
+      if (retriesLeft <= 0 || signal?.aborted) throw error;
+      if (o.shouldRetry !== undefined && !o.shouldRetry(error, attempt)) throw error;
+      let delay = jittered(o, backoff(o, attempt - 1));
+      if (isCircuitOpenError(error)) {
+        let budget = 0;
+        for (let r = attempt - 1; r < o.maxRetries; r++) budget += backoff(o, r);
+        if (!(error.retryAfterMs <= budget)) throw error;
+        delay = Math.max(delay, error.retryAfterMs);
+      }
+      await sleep(delay, signal);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The states a breaker can be in, as string constants (the same strings appear in telemetry).
+ *
+ * - `closed`: calls flow; outcomes are counted.
+ * - `open`: calls are rejected until the reset period ends.
+ * - `half_open`: a limited number of trial calls decide whether to close or re-open.
+ * - `forced_open`: rejected until {@link CircuitBreaker.close} is called.
+ * - `disabled`: everything is admitted; outcomes are still recorded.
+ */
+export const CircuitState = {
+  Closed: 'closed',
+  Open: 'open',
+  HalfOpen: 'half_open',
+  ForcedOpen: 'forced_open',
+  Disabled: 'disabled',
+} as const;
+
+/** One of the {@link CircuitState} values. */
+export type CircuitState = (typeof CircuitState)[keyof typeof CircuitState];
+
+/**
+ * Why a breaker changed state. The core uses the named values; adapters may add their own (the Axios
+ * adapter uses `retry_after`).
+ */
+export type TransitionReason =
+  | 'consecutive_failures'
+  | 'failure_rate'
+  | 'slow_call_rate'
+  | 'reset_timeout'
+  | 'trial_succeeded'
+  | 'trial_failed'
+  | 'manual'
+  | (string & {});
+
+/** @internal the state machine's state; each variant carries only what is meaningful in it. */
+export type InternalState =
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'open'; readonly openedAt: number; readonly halfOpenAt: number }
+  | { readonly kind: 'half_open'; trialsInFlight: number; trialSuccesses: number }
+  | { readonly kind: 'forced_open' }
+  | { readonly kind: 'disabled' };
+
+/** @internal */
+export const CLOSED: InternalState = Object.freeze({ kind: 'closed' });
+/** @internal */
+export const FORCED_OPEN: InternalState = Object.freeze({ kind: 'forced_open' });
+/** @internal */
+export const DISABLED: InternalState = Object.freeze({ kind: 'disabled' });
+
+const STATES: ReadonlySet<string> = new Set(Object.values(CircuitState));
+
+/** @internal */
+export function isCircuitState(value: unknown): value is CircuitState {
+  return typeof value === 'string' && STATES.has(value);
+}

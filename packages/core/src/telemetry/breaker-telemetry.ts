@@ -1,0 +1,388 @@
+import {
+  type Attributes,
+  type BatchObservableResult,
+  type Context,
+  context,
+  diag,
+  type Link,
+  type MeterProvider,
+  metrics,
+  type ObservableGauge,
+  type ObservableUpDownCounter,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import type { BreakerPermit, CircuitBreaker, Outcome } from '../circuit-breaker.js';
+import type { CircuitOpenError } from '../errors.js';
+import type { TelemetryOptions } from '../options.js';
+import { CircuitState, type TransitionReason } from '../state.js';
+import { VERSION } from '../version.js';
+import { type Instruments, instrumentsFor, type StatusSource, track, untrack } from './metrics.js';
+import {
+  ATTR_CONSECUTIVE_FAILURES,
+  ATTR_ERROR_TYPE,
+  ATTR_FAILURE_RATE,
+  ATTR_NAME,
+  ATTR_OUTCOME,
+  ATTR_PREVIOUS_STATE,
+  ATTR_REASON,
+  ATTR_SLOW_CALL_RATE,
+  ATTR_STATE,
+  ATTR_THRESHOLD,
+  ATTR_TRIAL,
+  ERROR_TYPE_CIRCUIT_OPEN,
+  ERROR_TYPE_OTHER,
+  ERROR_TYPE_TIMEOUT,
+  INSTRUMENTATION_SCOPE,
+  MAX_FAILURE_LINKS,
+  OUTCOME_FAILURE,
+  OUTCOME_IGNORED,
+  OUTCOME_REJECTED,
+  OUTCOME_SUCCESS,
+  SPAN_CALL,
+} from './names.js';
+import { emitRejectSpan, emitTransitionSpan, validSpanContext } from './tracing.js';
+
+/** @internal the numbers behind a decision to open, for the transition span. */
+export interface DecisionNumbers {
+  readonly consecutiveFailures?: number;
+  readonly failureRate?: number;
+  readonly slowCallRate?: number;
+  readonly threshold: number;
+}
+
+/** Where @opentelemetry/api keeps its globals; read directly only to notice that an SDK was registered. */
+const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+const STATES = Object.values(CircuitState);
+const OUTCOMES = [OUTCOME_SUCCESS, OUTCOME_FAILURE, OUTCOME_IGNORED] as const;
+const MAX_ERROR_TYPES = 100;
+const NOT_SEEN: unique symbol = Symbol('not seen');
+
+/** @internal the `error.type` of a failure: a number is an HTTP status; else the error's code or class. */
+export function errorTypeOf(error: unknown): string {
+  if (typeof error === 'number') return String(error);
+  if (typeof error === 'object' && error !== null) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'CALL_TIMEOUT') return ERROR_TYPE_TIMEOUT;
+    if ((typeof code === 'string' && code !== '') || typeof code === 'number') return String(code);
+    const ctor = (error as { constructor?: { name?: unknown } }).constructor;
+    if (typeof ctor?.name === 'string' && ctor.name !== '' && ctor.name !== 'Object') return ctor.name;
+  }
+  return ERROR_TYPE_OTHER;
+}
+
+/**
+ * @internal The telemetry of one breaker: spans and metrics for its calls, rejections and transitions.
+ * Providers are looked up lazily, so an SDK registered after the breaker was created is still used.
+ * Every entry point is guarded: a broken provider or exporter is reported once through `diag` and never
+ * reaches the call.
+ */
+export class BreakerTelemetry implements StatusSource {
+  private readonly ref: WeakRef<StatusSource>;
+  private seenMetrics: unknown = NOT_SEEN;
+  private seenTrace: unknown = NOT_SEEN;
+  private instruments: Instruments | undefined;
+  private tracer: Tracer | undefined;
+  /** Whether anything is listening: an explicit provider, or an SDK registered globally. */
+  private live = false;
+  private traceLive = false;
+  private failureLinks: SpanContext[] | undefined;
+  private openedBy: SpanContext | undefined;
+  private reported = false;
+  private readonly nameAttrs: Attributes;
+  private readonly statusAttrs: Attributes[];
+  private readonly successAttrs: Array<Attributes | undefined> = [];
+  private successDurationAttrs: Attributes | undefined;
+  private readonly attrCache = new Map<string, Attributes>();
+  private readonly errorTypes = new Set<string>();
+
+  constructor(
+    private readonly breaker: CircuitBreaker<unknown>,
+    private readonly options: TelemetryOptions,
+    private readonly traceCalls: boolean,
+  ) {
+    this.nameAttrs = { [ATTR_NAME]: breaker.name };
+    this.statusAttrs = STATES.map((state) => ({ [ATTR_NAME]: breaker.name, [ATTR_STATE]: state }));
+    this.ref = track(this);
+    this.refresh();
+  }
+
+  /** True when spans or metrics go anywhere; the breaker times its calls only then. */
+  active(): boolean {
+    this.refresh();
+    return this.live;
+  }
+
+  /** Whether `permit` has a call span to run inside. */
+  wrapsCalls(permit: BreakerPermit): boolean {
+    return permit.span !== undefined;
+  }
+
+  /** Runs `fn` inside the permit's call span. */
+  runInCall<T>(
+    permit: BreakerPermit,
+    fn: (signal: AbortSignal | undefined) => T,
+    signal: AbortSignal | undefined,
+  ): T {
+    return context.with(permit.ctx as Context, fn, undefined, signal);
+  }
+
+  admitted(permit: BreakerPermit): void {
+    if (!this.live) return;
+    try {
+      const ctx = context.active();
+      permit.ctx = ctx;
+      this.instruments?.activeCalls.add(1, this.nameAttrs);
+      if (this.traceCalls && this.traceLive && this.tracer !== undefined) {
+        const attributes: Attributes = {
+          ...permit.attributes,
+          [ATTR_NAME]: this.breaker.name,
+          [ATTR_STATE]: permit.state,
+        };
+        if (permit.trial) attributes[ATTR_TRIAL] = true;
+        const span = this.tracer.startSpan(
+          `${SPAN_CALL} ${this.breaker.name}`,
+          { kind: SpanKind.INTERNAL, attributes },
+          ctx,
+        );
+        permit.span = span;
+        permit.ctx = trace.setSpan(ctx, span);
+      }
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  settled(permit: BreakerPermit, outcome: Outcome, error: unknown, durationMs: number): void {
+    if (!this.live || permit.ctx === undefined) return;
+    try {
+      const inst = this.instruments;
+      const errorType = outcome === 1 ? errorTypeOf(error) : undefined;
+      if (inst !== undefined) {
+        inst.activeCalls.add(-1, this.nameAttrs);
+        inst.calls.add(1, this.callAttrs(OUTCOMES[outcome], permit.state, errorType));
+        if (!Number.isNaN(durationMs))
+          inst.duration.record(durationMs / 1000, this.durationAttrs(outcome, errorType));
+      }
+      if (outcome === 1) {
+        const sc = validSpanContext(permit.ctx as Context);
+        if (sc !== undefined) {
+          this.failureLinks ??= [];
+          if (this.failureLinks.push(sc) > MAX_FAILURE_LINKS) this.failureLinks.shift();
+        }
+      }
+      const span = permit.span as Span | undefined;
+      if (span !== undefined) {
+        span.setAttribute(ATTR_OUTCOME, OUTCOMES[outcome]);
+        if (errorType !== undefined) {
+          span.setAttribute(ATTR_ERROR_TYPE, errorType);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
+          if (error instanceof Error) span.recordException(error);
+        }
+        span.end();
+      }
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  rejected(error: CircuitOpenError, attributes: Attributes | undefined): void {
+    this.refresh();
+    if (!this.live) return;
+    try {
+      this.instruments?.calls.add(1, this.callAttrs(OUTCOME_REJECTED, error.state, error.kind));
+      if (this.traceLive && this.tracer !== undefined) {
+        emitRejectSpan(
+          this.tracer,
+          this.breaker.name,
+          error.state,
+          error.kind,
+          error.retryAfterMs,
+          attributes,
+          this.openedBy,
+          context.active(),
+        );
+      }
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  transition(
+    from: CircuitState,
+    to: CircuitState,
+    reason: TransitionReason,
+    cause: BreakerPermit | undefined,
+    numbers: DecisionNumbers | undefined,
+  ): void {
+    this.refresh();
+    const opening = to === 'open' || to === 'forced_open';
+    if (this.live) {
+      try {
+        const attributes: Attributes = {
+          [ATTR_NAME]: this.breaker.name,
+          [ATTR_STATE]: to,
+          [ATTR_PREVIOUS_STATE]: from,
+          [ATTR_REASON]: reason,
+        };
+        this.instruments?.transitions.add(1, this.cached(`t\0${to}\0${from}\0${reason}`, attributes));
+        if (this.traceLive && this.tracer !== undefined) {
+          const spanAttributes: Attributes = { ...attributes };
+          if (numbers?.consecutiveFailures !== undefined)
+            spanAttributes[ATTR_CONSECUTIVE_FAILURES] = numbers.consecutiveFailures;
+          if (numbers?.failureRate !== undefined) spanAttributes[ATTR_FAILURE_RATE] = numbers.failureRate;
+          if (numbers?.slowCallRate !== undefined) spanAttributes[ATTR_SLOW_CALL_RATE] = numbers.slowCallRate;
+          if (numbers !== undefined) spanAttributes[ATTR_THRESHOLD] = numbers.threshold;
+          const links: Link[] | undefined =
+            opening && this.failureLinks !== undefined
+              ? this.failureLinks.map((sc) => ({ context: sc }))
+              : undefined;
+          const parent = (cause?.ctx as Context | undefined) ?? context.active();
+          const sc = emitTransitionSpan(this.tracer, this.breaker.name, spanAttributes, links, parent);
+          if (opening) this.openedBy = sc;
+        }
+      } catch (e) {
+        this.report(e);
+      }
+    }
+    // Links describe what led to this open; the next open collects its own.
+    if (opening || to === 'closed') this.failureLinks = undefined;
+    if (to === 'closed' || to === 'disabled') this.openedBy = undefined;
+  }
+
+  observeStatus(
+    provider: MeterProvider,
+    result: BatchObservableResult,
+    status: ObservableUpDownCounter,
+    failureRate: ObservableGauge,
+  ): void {
+    try {
+      this.refresh();
+      if (this.instruments?.provider !== provider) return;
+      const state = this.breaker._peekState();
+      for (let i = 0; i < STATES.length; i++) {
+        result.observe(status, STATES[i] === state ? 1 : 0, this.statusAttrs[i]);
+      }
+      const rate = this.breaker._failureRatio();
+      if (rate !== null) result.observe(failureRate, rate, this.nameAttrs);
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  /** Stops reporting this breaker's status (its registry removed it). */
+  dispose(): void {
+    untrack(this.ref);
+  }
+
+  /** Notices a global SDK registration (or removal) with two property reads; re-resolves on change. */
+  private refresh(): void {
+    const g = (globalThis as Record<symbol, { metrics?: unknown; trace?: unknown } | undefined>)[OTEL_GLOBAL];
+    const m = this.options.meterProvider ?? g?.metrics;
+    const t = this.options.tracerProvider ?? g?.trace;
+    if (m === this.seenMetrics && t === this.seenTrace) return;
+    this.seenMetrics = m;
+    this.seenTrace = t;
+    try {
+      const meterProvider = this.options.meterProvider ?? metrics.getMeterProvider();
+      const first = this.instruments?.provider !== meterProvider;
+      this.instruments = instrumentsFor(meterProvider);
+      this.tracer = (this.options.tracerProvider ?? trace.getTracerProvider()).getTracer(
+        INSTRUMENTATION_SCOPE,
+        VERSION,
+      );
+      this.traceLive = t !== undefined;
+      this.live = m !== undefined || this.traceLive;
+      if (first && m !== undefined) this.startSeries(this.instruments);
+    } catch (e) {
+      this.live = false;
+      this.report(e);
+    }
+  }
+
+  /** Creates the call series up front, so a rejection counter exists before the first rejection. */
+  private startSeries(inst: Instruments): void {
+    inst.calls.add(0, this.callAttrs(OUTCOME_SUCCESS, 'closed', undefined));
+    inst.calls.add(0, this.callAttrs(OUTCOME_FAILURE, 'closed', undefined));
+    inst.calls.add(0, this.callAttrs(OUTCOME_REJECTED, 'open', ERROR_TYPE_CIRCUIT_OPEN));
+  }
+
+  private callAttrs(outcome: string, state: string, errorType: string | undefined): Attributes {
+    if (outcome === OUTCOME_SUCCESS) {
+      const i = STATES.indexOf(state as CircuitState);
+      let attrs = this.successAttrs[i];
+      if (attrs === undefined) {
+        attrs = { [ATTR_NAME]: this.breaker.name, [ATTR_OUTCOME]: outcome, [ATTR_STATE]: state };
+        this.successAttrs[i] = attrs;
+      }
+      return attrs;
+    }
+    const et = errorType === undefined ? undefined : this.boundedErrorType(errorType);
+    const key = `c\0${outcome}\0${state}\0${et ?? ''}`;
+    let attrs = this.attrCache.get(key);
+    if (attrs === undefined) {
+      attrs = { [ATTR_NAME]: this.breaker.name, [ATTR_OUTCOME]: outcome, [ATTR_STATE]: state };
+      if (et !== undefined) attrs[ATTR_ERROR_TYPE] = et;
+      this.attrCache.set(key, attrs);
+    }
+    return attrs;
+  }
+
+  private durationAttrs(outcome: Outcome, errorType: string | undefined): Attributes {
+    if (outcome === 0) {
+      this.successDurationAttrs ??= { [ATTR_NAME]: this.breaker.name, [ATTR_OUTCOME]: OUTCOME_SUCCESS };
+      return this.successDurationAttrs;
+    }
+    const et = errorType === undefined ? undefined : this.boundedErrorType(errorType);
+    const key = `d\0${OUTCOMES[outcome]}\0${et ?? ''}`;
+    let attrs = this.attrCache.get(key);
+    if (attrs === undefined) {
+      attrs = { [ATTR_NAME]: this.breaker.name, [ATTR_OUTCOME]: OUTCOMES[outcome] };
+      if (et !== undefined) attrs[ATTR_ERROR_TYPE] = et;
+      this.attrCache.set(key, attrs);
+    }
+    return attrs;
+  }
+
+  /** Caps the distinct `error.type` values per breaker, so odd error codes cannot blow up cardinality. */
+  private boundedErrorType(errorType: string): string {
+    if (this.errorTypes.has(errorType)) return errorType;
+    if (this.errorTypes.size >= MAX_ERROR_TYPES) return ERROR_TYPE_OTHER;
+    this.errorTypes.add(errorType);
+    return errorType;
+  }
+
+  /** Reuses one attributes object per series, so a series costs one allocation in its lifetime. */
+  private cached(key: string, attrs: Attributes): Attributes {
+    const existing = this.attrCache.get(key);
+    if (existing !== undefined) return existing;
+    this.attrCache.set(key, attrs);
+    return attrs;
+  }
+
+  private report(error: unknown): void {
+    if (this.reported) return;
+    this.reported = true;
+    try {
+      diag.error(
+        `tripswitch: telemetry of breaker "${this.breaker.name}" failed; the breaker keeps working (reported once)`,
+        error,
+      );
+    } catch {
+      // Nothing left to report to.
+    }
+  }
+}
+
+/** @internal telemetry for a breaker, or `undefined` when it is turned off. */
+export function createBreakerTelemetry(
+  breaker: CircuitBreaker<unknown>,
+  options: TelemetryOptions,
+  traceCalls: boolean,
+): BreakerTelemetry | undefined {
+  return options.enabled === false ? undefined : new BreakerTelemetry(breaker, options, traceCalls);
+}

@@ -1,0 +1,60 @@
+/**
+ * Every telemetry name tripswitch emits, in one place. These strings are a public contract: dashboards,
+ * alerts and docs/telemetry.md depend on them.
+ */
+
+/** The instrumentation scope name (the scope version is the package version). */
+export const INSTRUMENTATION_SCOPE = '@tripswitch/core';
+
+/** Span names; each is followed by a space and the breaker's name. */
+export const SPAN_TRANSITION = 'circuit_breaker.transition';
+export const SPAN_REJECT = 'circuit_breaker.reject';
+export const SPAN_CALL = 'circuit_breaker.call';
+
+/** Metric names. */
+export const METRIC_CALLS = 'tripswitch.breaker.calls';
+export const METRIC_CALL_DURATION = 'tripswitch.breaker.call.duration';
+export const METRIC_TRANSITIONS = 'tripswitch.breaker.transitions';
+export const METRIC_STATUS = 'tripswitch.breaker.status';
+export const METRIC_ACTIVE_CALLS = 'tripswitch.breaker.active_calls';
+export const METRIC_FAILURE_RATE = 'tripswitch.breaker.failure_rate';
+
+/** Attribute keys. */
+export const ATTR_NAME = 'tripswitch.breaker.name';
+export const ATTR_STATE = 'tripswitch.breaker.state';
+export const ATTR_PREVIOUS_STATE = 'tripswitch.breaker.previous_state';
+export const ATTR_OUTCOME = 'tripswitch.breaker.outcome';
+export const ATTR_REASON = 'tripswitch.breaker.reason';
+export const ATTR_TRIAL = 'tripswitch.breaker.trial';
+export const ATTR_RETRY_AFTER_MS = 'tripswitch.breaker.retry_after_ms';
+export const ATTR_CONSECUTIVE_FAILURES = 'tripswitch.breaker.consecutive_failures';
+export const ATTR_FAILURE_RATE = 'tripswitch.breaker.failure_rate';
+export const ATTR_SLOW_CALL_RATE = 'tripswitch.breaker.slow_call_rate';
+export const ATTR_THRESHOLD = 'tripswitch.breaker.threshold';
+/** From the OpenTelemetry semantic conventions. */
+export const ATTR_ERROR_TYPE = 'error.type';
+
+/** Values of {@link ATTR_OUTCOME}. */
+export const OUTCOME_SUCCESS = 'success';
+export const OUTCOME_FAILURE = 'failure';
+export const OUTCOME_IGNORED = 'ignored';
+export const OUTCOME_REJECTED = 'rejected';
+
+/** `error.type` values on rejections; `timeout` on calls that ran out of time. */
+export const ERROR_TYPE_CIRCUIT_OPEN = 'circuit_open';
+export const ERROR_TYPE_HALF_OPEN_FULL = 'half_open_full';
+export const ERROR_TYPE_TIMEOUT = 'timeout';
+/** Used once a breaker has seen more distinct error types than it keeps series for. */
+export const ERROR_TYPE_OTHER = '_OTHER';
+
+/** Status descriptions of reject spans. */
+export const REJECT_DESCRIPTION_OPEN = 'circuit open';
+export const REJECT_DESCRIPTION_HALF_OPEN_FULL = 'half-open trial limit reached';
+
+/** Histogram bucket advice for {@link METRIC_CALL_DURATION}, in seconds. */
+export const DURATION_BUCKETS_S: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+
+/** How many failing calls an opening transition links to. */
+export const MAX_FAILURE_LINKS = 5;
