@@ -93,6 +93,8 @@ export class BreakerTelemetry implements StatusSource {
   private failureLinks: SpanContext[] | undefined;
   private openedBy: SpanContext | undefined;
   private reported = false;
+  /** Set when a registry removed the breaker: the next status report is all zeros, then it is untracked. */
+  private retiring = false;
   private readonly nameAttrs: Attributes;
   private readonly statusAttrs: Attributes[];
   private readonly successAttrs: Array<Attributes | undefined> = [];
@@ -263,9 +265,13 @@ export class BreakerTelemetry implements StatusSource {
     try {
       this.refresh();
       if (this.instruments?.provider !== provider) return;
-      const state = this.breaker._peekState();
+      const state = this.retiring ? undefined : this.breaker._peekState();
       for (let i = 0; i < STATES.length; i++) {
         result.observe(status, STATES[i] === state ? 1 : 0, this.statusAttrs[i]);
+      }
+      if (this.retiring) {
+        untrack(this.ref);
+        return;
       }
       const rate = this.breaker._failureRatio();
       if (rate !== null) result.observe(failureRate, rate, this.nameAttrs);
@@ -274,9 +280,14 @@ export class BreakerTelemetry implements StatusSource {
     }
   }
 
-  /** Stops reporting this breaker's status (its registry removed it). */
+  /**
+   * Stops reporting this breaker's status (its registry removed it). The next collection reports 0 for
+   * every state once: cumulative exporters keep a series' last value after it stops being observed, and
+   * a removed breaker must not keep counting as open.
+   */
   dispose(): void {
-    untrack(this.ref);
+    if (this.instruments === undefined || this.seenMetrics === undefined) untrack(this.ref);
+    else this.retiring = true;
   }
 
   /** Notices a global SDK registration (or removal) with two property reads; re-resolves on change. */
