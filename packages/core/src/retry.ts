@@ -97,20 +97,27 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  *
  * @param fn - receives the attempt number (1 for the first call).
  * @returns what `fn` returns on its first success.
- * @throws the last error once attempts run out or `shouldRetry` says no; the signal's reason when aborted;
- * TypeError or RangeError for invalid options.
+ * @throws TypeError or RangeError at once for invalid options. The returned promise rejects with the last
+ * error once attempts run out or `shouldRetry` says no, or with the signal's reason when aborted.
  * @example
  * ```ts
  * const user = await retry(() => breaker.execute(() => fetchUser(id)), { maxRetries: 2, initialDelay: 200 });
  * ```
  */
-export async function retry<T>(
+export function retry<T>(
   fn: (attempt: number) => T | PromiseLike<T>,
   options: RetryOptions = {},
 ): Promise<T> {
+  // Validation throws synchronously, before any attempt, like a constructor would.
   if (typeof fn !== 'function') throw new TypeError(`retry(fn) needs a function, got ${show(fn)}`);
-  const o = resolveRetryOptions(options);
-  const signal = options.signal;
+  return attempts(fn, resolveRetryOptions(options), options.signal);
+}
+
+async function attempts<T>(
+  fn: (attempt: number) => T | PromiseLike<T>,
+  o: ResolvedRetry,
+  signal: AbortSignal | undefined,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw signal.reason;
     try {

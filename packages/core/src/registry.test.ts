@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestClock } from './clock.js';
+import {
+  BreakerRegistry,
+  defaultRegistry,
+  getAllBreakers,
+  getBreaker,
+  resetAllBreakers,
+} from './registry.js';
+
+const off = { telemetry: { enabled: false } } as const;
+
+describe('BreakerRegistry', () => {
+  afterEach(() => {
+    for (const b of defaultRegistry.all()) defaultRegistry.remove(b.name);
+  });
+
+  it('creates a breaker on first get and returns the same instance after, ignoring later options', () => {
+    const registry = new BreakerRegistry(off);
+    const a = registry.get('a', { failureThreshold: 2 });
+    expect(registry.get('a', { failureThreshold: 9 })).toBe(a);
+    expect(a.name).toBe('a');
+    expect(registry.has('a')).toBe(true);
+    expect(registry.size).toBe(1);
+  });
+
+  it('validates options when it creates a breaker, and names', () => {
+    const registry = new BreakerRegistry(off);
+    expect(() => registry.get('bad', { failureThreshold: 0 })).toThrow(
+      /failureThreshold must be an integer >= 1, got 0/,
+    );
+    expect(registry.has('bad')).toBe(false);
+    expect(() => registry.get('')).toThrow(TypeError);
+    expect(() => new BreakerRegistry({ maxBreakers: 0 })).toThrow(
+      /maxBreakers must be an integer >= 1, got 0/,
+    );
+  });
+
+  it('lists, removes, resets and snapshots its breakers', async () => {
+    const clock = createTestClock();
+    const registry = new BreakerRegistry(off);
+    const a = registry.get('a', { failureThreshold: 1, clock });
+    registry.get('b', { clock });
+    await a.execute(() => Promise.reject(new Error('x'))).catch(() => {});
+    expect(registry.all().map((b) => b.name)).toEqual(['a', 'b']);
+    const snap = registry.snapshot();
+    expect(Object.keys(snap)).toEqual(['a', 'b']);
+    expect(snap.a).toMatchObject({ name: 'a', state: 'open', failureCount: 1 });
+    expect(snap.b).toMatchObject({ name: 'b', state: 'closed', failureCount: 0 });
+
+    registry.resetAll();
+    expect(a.state).toBe('closed');
+    expect(a.getMetrics().failureCount).toBe(0);
+
+    expect(registry.remove('a')).toBe(true);
+    expect(registry.remove('a')).toBe(false);
+    expect(registry.get('a')).not.toBe(a);
+  });
+
+  it('passes its telemetry settings to the breakers it creates unless a breaker brings its own', () => {
+    const registry = new BreakerRegistry({ telemetry: { enabled: false } });
+    expect(registry.get('quiet')._telemetry).toBeUndefined();
+    expect(registry.get('loud', { telemetry: { enabled: true } })._telemetry).toBeDefined();
+  });
+
+  it('evicts the least recently used idle breaker past maxBreakers', () => {
+    const registry = new BreakerRegistry({ maxBreakers: 3, ...off });
+    const a = registry.get('a');
+    registry.get('b');
+    registry.get('c');
+    registry.get('a'); // a is used again: b is now the least recently used
+    registry.get('d');
+    expect(registry.size).toBe(3);
+    expect(registry.has('b')).toBe(false);
+    expect(registry.get('a')).toBe(a);
+    expect(registry.has('c') && registry.has('d')).toBe(true);
+  });
+
+  it('never evicts a breaker with a call in flight', () => {
+    const registry = new BreakerRegistry({ maxBreakers: 2, ...off });
+    const a = registry.get('a');
+    const permit = a.acquire();
+    registry.get('b');
+    registry.get('c');
+    expect(registry.has('a')).toBe(true);
+    expect(registry.has('b')).toBe(false);
+    permit.success();
+  });
+
+  it('grows past the limit rather than evict busy breakers', () => {
+    const registry = new BreakerRegistry({ maxBreakers: 1, ...off });
+    const permit = registry.get('a').acquire();
+    registry.get('b');
+    expect(registry.size).toBe(2);
+    permit.success();
+    registry.get('c');
+    expect(registry.has('a')).toBe(false);
+  });
+
+  it('keeps memory bounded under a flood of distinct keys', () => {
+    const registry = new BreakerRegistry({ maxBreakers: 100, ...off });
+    for (let i = 0; i < 5000; i++) registry.get(`user-${i}`);
+    expect(registry.size).toBe(100);
+    expect(registry.has('user-4999')).toBe(true);
+  });
+
+  it('has a default registry with helpers', () => {
+    const b = getBreaker('shared', off);
+    expect(getBreaker('shared')).toBe(b);
+    expect(defaultRegistry.get('shared')).toBe(b);
+    expect(getAllBreakers()).toContain(b);
+    b.forceOpen();
+    resetAllBreakers();
+    expect(b.state).toBe('closed');
+  });
+});
