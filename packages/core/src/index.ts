@@ -50,3 +50,4 @@ export {
 export { type RetryOptions, retry } from './retry.js';
 export type { BreakerCounts, BreakerSnapshot } from './snapshot.js';
 export { CircuitState, type TransitionReason } from './state.js';
+export { validateBreakerOptions } from './validate-options.js';
