@@ -1,0 +1,16 @@
+// telemetry.ts: load it first (node --import ./telemetry.js app.js) so instrumentations patch http/express.
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+
+const sdk = new NodeSDK({
+  resource: resourceFromAttributes({ 'service.name': 'checkout' }),
+  traceExporter: new OTLPTraceExporter({ url: 'http://localhost:4318/v1/traces' }), // Jaeger's OTLP/HTTP port
+  metricReaders: [new PrometheusExporter({ port: 9464 })], // Prometheus scrapes http://localhost:9464/metrics
+  instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation()],
+});
+sdk.start();
+process.once('SIGTERM', () => void sdk.shutdown().finally(() => process.exit(0)));
