@@ -1,0 +1,124 @@
+import { type CircuitOpenError, isCircuitOpenError, type Permit } from '@tripswitch/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
+import { sendRejection, toHttpError } from './respond.js';
+
+/** Where the current request's permit listens for an error on its way out of the route. */
+const ON_ERROR: unique symbol = Symbol('tripswitch.onError');
+const CAPTURING: unique symbol = Symbol('tripswitch.capturing');
+
+/** The parts of an Express 4 / 5 `Route` used here (both keep `methods._all` and `all()`). */
+interface RouteLike {
+  readonly path: unknown;
+  readonly methods: Record<string, boolean | undefined>;
+  all(handler: (error: unknown, req: Request, res: Response, next: NextFunction) => void): unknown;
+  [CAPTURING]?: true;
+}
+
+type ErrorSink = Response & { [ON_ERROR]?: (error: unknown) => void };
+
+/**
+ * Creates a route-level middleware that puts the route behind a circuit breaker: admitted requests go on
+ * to the handler and their outcome is recorded; while the circuit is open, requests are answered with 503
+ * and `Retry-After` without reaching the handler.
+ *
+ * Each route gets its own breaker, named `<METHOD> <mounted route template>` (so `/users/1` and
+ * `/users/2` share `GET /users/:id`), created in `registry` on the first request.
+ *
+ * @throws TypeError or RangeError when an option is invalid (at creation, not on the first request).
+ * @example
+ * ```ts
+ * app.get('/users/:id', breaker(), getUser);
+ * app.post('/orders', breaker({ failureThreshold: 3, resetTimeout: 10_000 }), createOrder);
+ * ```
+ */
+export function breaker(options?: BreakerMiddlewareOptions): RequestHandler {
+  const o = resolveOptions(options);
+  let hookErrorReported = false;
+
+  function judge(req: Request, res: Response, error: unknown): boolean {
+    try {
+      return o.isFailure(req, res, error) === true;
+    } catch (hookError) {
+      if (!hookErrorReported) {
+        hookErrorReported = true;
+        console.error(
+          '[tripswitch] isFailure threw; the request counts as a failure (reported once):',
+          hookError,
+        );
+      }
+      return true;
+    }
+  }
+
+  function reject(req: Request, res: Response, next: NextFunction, error: CircuitOpenError): void {
+    if (o.onReject !== undefined) o.onReject(req, res, next, error);
+    else if (o.rejectWith === 'error') next(toHttpError(error));
+    else sendRejection(res, error);
+  }
+
+  return function tripswitchBreaker(req, res, next) {
+    const route = req.route as RouteLike | undefined;
+    const template = route === undefined ? undefined : req.baseUrl + String(route.path);
+    const name = o.name ?? (template === undefined ? undefined : `${req.method} ${template}`);
+    if (name === undefined) {
+      next(
+        new TypeError('breaker() without a name must be used on a route: app.get(path, breaker(), handler)'),
+      );
+      return;
+    }
+    const attributes =
+      template === undefined
+        ? { 'http.request.method': req.method }
+        : { 'http.request.method': req.method, 'http.route': template };
+    let permit: Permit;
+    try {
+      permit = o.registry.get(name, o.core).acquire({ attributes });
+    } catch (error) {
+      if (!isCircuitOpenError(error)) throw error;
+      reject(req, res, next, error);
+      return;
+    }
+
+    const settle = (error?: unknown): void => {
+      if (permit.settled) return;
+      if (judge(req, res, error)) permit.failure(error ?? res.statusCode);
+      else permit.success();
+    };
+    // Breakers stacked on one route each get the error.
+    const sink = res as ErrorSink;
+    const outer = sink[ON_ERROR];
+    sink[ON_ERROR] =
+      outer === undefined
+        ? settle
+        : (error) => {
+            outer(error);
+            settle(error);
+          };
+    res.once('finish', () => settle());
+    // A client gone before the response finished says nothing about the route: ignore, freeing a trial slot.
+    res.once('close', () => {
+      if (!res.writableFinished) permit.ignore();
+    });
+    if (route !== undefined) captureErrors(route);
+    permit.run(() => next());
+  };
+}
+
+/**
+ * An error passed to `next(err)` (or thrown by a handler, which Express turns into `next(err)`) leaves
+ * the route for the app's error handlers and never comes back through this middleware. One error-handling
+ * layer appended to the route, once, sees it on its way out, so the permit is settled with the error
+ * itself instead of a guess from the status that some error handler sends later.
+ */
+function captureErrors(route: RouteLike): void {
+  if (route[CAPTURING] === true) return;
+  route[CAPTURING] = true;
+  const answeredEveryMethod = route.methods._all;
+  route.all(function tripswitchCaptureError(error, _req, res, next) {
+    (res as ErrorSink)[ON_ERROR]?.(error);
+    next(error);
+  });
+  // all() also marks the route as answering every method, which would change 404 and OPTIONS handling.
+  if (answeredEveryMethod === undefined) delete route.methods._all;
+}
