@@ -108,6 +108,9 @@ const IGNORED = 2;
 /** @internal */
 export type Outcome = typeof SUCCESS | typeof FAILURE | typeof IGNORED;
 
+/** The deadlines' own CallTimeoutErrors, so execute() can tell them from a CallTimeoutError fn threw. */
+const ownTimeouts = new WeakSet<object>();
+
 /** @internal one admitted call; a plain class so the closed path allocates one small object. */
 export class BreakerPermit implements Permit {
   settled = false;
@@ -228,7 +231,14 @@ export class CircuitBreaker<TFallback = never> {
         result = await fn(signal);
       }
     } catch (error) {
-      const outcome = signal?.aborted ? IGNORED : this.classifyError(error);
+      // The breaker's own deadline is always a failure (the spec: "counted as a failure"); `isFailure`
+      // and `ignore` judge what fn throws, and a typical `isFailure` (say, status >= 500) would
+      // otherwise count every timeout as a success and never open on a hanging dependency.
+      const outcome = signal?.aborted
+        ? IGNORED
+        : ownTimeouts.has(error as object)
+          ? FAILURE
+          : this.classifyError(error);
       this._settle(permit, outcome, error);
       if (outcome === FAILURE && this._options.fallback !== undefined) {
         return (await this._options.fallback(error)) as TFallback;
@@ -658,7 +668,12 @@ export class CircuitBreaker<TFallback = never> {
     try {
       return predicate(value) === true;
     } catch (error) {
-      this.listenerErrorReporter()(error, hook);
+      try {
+        this.listenerErrorReporter()(error, hook);
+      } catch {
+        // A throwing onListenerError must not break the call either: execute() would reject with it
+        // and never settle the permit, leaking inFlight and, in half_open, a trial slot.
+      }
       return whenThrows;
     }
   }
@@ -673,9 +688,12 @@ export class CircuitBreaker<TFallback = never> {
     const onCallerAbort = () => controller.abort(callerSignal?.reason);
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut: CallTimeoutError | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const error = new CallTimeoutError(this.name, timeoutMs);
+        timedOut = error;
+        ownTimeouts.add(error);
         this.timeoutCount++;
         this.emitter?.emit('timeout', { timeoutMs });
         controller.abort(error);
@@ -689,7 +707,14 @@ export class CircuitBreaker<TFallback = never> {
       const call = tel?.wrapsCalls(permit)
         ? tel.runInCall(permit, fn, controller.signal)
         : fn(controller.signal);
-      return await Promise.race([call, deadline]);
+      const result = await Promise.race([call, deadline]);
+      // fn may answer the aborted signal synchronously (resolve or reject with its own AbortError), and
+      // then its settlement wins the race against the deadline's: once the deadline fired (counted and
+      // emitted as a timeout), the call is a timeout whatever fn did in response.
+      if (timedOut !== undefined) throw timedOut;
+      return result;
+    } catch (error) {
+      throw timedOut ?? error;
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);

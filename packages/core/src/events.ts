@@ -109,8 +109,10 @@ export class BreakerEmitter {
       if (!active) return;
       active = false;
       const list = this.table[event] as Array<BreakerListener<E>> | undefined;
-      if (!list) return;
-      const next = list.filter((l) => l !== listener);
+      const i = list ? list.indexOf(listener) : -1;
+      if (!list || i === -1) return;
+      // Remove this subscription only: the same function subscribed twice has two disposers.
+      const next = [...list.slice(0, i), ...list.slice(i + 1)];
       (this.table[event] as Array<BreakerListener<E>> | undefined) = next.length > 0 ? next : undefined;
     };
   }

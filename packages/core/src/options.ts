@@ -66,10 +66,15 @@ export interface CircuitBreakerOptions<TFallback = never> {
   readonly slowCallRateThreshold?: number;
   /**
    * Ms a call may take. The function receives an `AbortSignal` that aborts at the deadline, and the call
-   * rejects with {@link CallTimeoutError}, counted as a failure. No timeout when omitted.
+   * rejects with {@link CallTimeoutError}, counted as a failure whatever `isFailure` and `ignore` say
+   * (unless the caller's own signal aborted first: then it is ignored). No timeout when omitted.
    */
   readonly timeout?: number;
-  /** Decides whether a thrown error counts as a failure; `false` counts it as a success. @defaultValue every error is a failure */
+  /**
+   * Decides whether a thrown error counts as a failure; `false` counts it as a success. Not asked about
+   * the breaker's own `timeout`, which is always a failure.
+   * @defaultValue every error is a failure
+   */
   readonly isFailure?: (error: unknown) => boolean;
   /** Errors that count as neither success nor failure: a list of classes, or a predicate. @defaultValue [] */
   readonly ignore?: readonly ErrorClass[] | ((error: unknown) => boolean);
@@ -86,7 +91,8 @@ export interface CircuitBreakerOptions<TFallback = never> {
   readonly initialState?: BreakerSnapshot;
   /**
    * Receives errors thrown by event listeners and by the `isFailure`, `ignore` and `isResultFailure` hooks
-   * (a hook that throws counts the call as a failure).
+   * (a hook that throws is treated as if it were absent: a thrown error counts as a failure, a returned
+   * value as a success).
    * @defaultValue `console.error`, once per breaker
    */
   readonly onListenerError?: (error: unknown, source: ListenerErrorSource) => void;
@@ -172,10 +178,18 @@ export function show(value: unknown): string {
   return String(value);
 }
 
+/**
+ * The error for a bad number: a `TypeError` when it is not a number at all (`'5'`, `undefined`), a
+ * `RangeError` when it is a number outside what is allowed (`0`, `1.5`, `NaN`), as the JS built-ins do.
+ */
+function badNumber(value: unknown, message: string): TypeError | RangeError {
+  return typeof value === 'number' ? new RangeError(message) : new TypeError(message);
+}
+
 /** @internal an integer count >= 1. */
 export function checkCount(option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${option} must be an integer >= 1, got ${show(value)}`);
+    throw badNumber(value, `${option} must be an integer >= 1, got ${show(value)}`);
   }
   return value;
 }
@@ -183,7 +197,8 @@ export function checkCount(option: string, value: unknown): number {
 /** @internal a finite duration in ms; `> 0` when `positive`, else `>= 0`. */
 export function checkDuration(option: string, value: unknown, positive = false): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw new RangeError(
+    throw badNumber(
+      value,
       `${option} must be a finite number of ms ${positive ? '> 0' : '>= 0'}, got ${show(value)}`,
     );
   }
@@ -192,7 +207,7 @@ export function checkDuration(option: string, value: unknown, positive = false):
 
 function checkPercent(option: string, value: unknown): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || value > 100) {
-    throw new RangeError(`${option} must be a percentage from 0 to 100, got ${show(value)}`);
+    throw badNumber(value, `${option} must be a percentage from 0 to 100, got ${show(value)}`);
   }
   return value;
 }

@@ -36,14 +36,15 @@ function isCount(value: unknown): value is number {
 /** @internal checks an `initialState` value; throws a `TypeError` naming what is wrong. */
 export function checkSnapshot(value: unknown): BreakerSnapshot {
   const fail = (what: string): never => {
-    throw new TypeError(`initialState ${what} (expected a value from breaker.toJSON())`);
+    throw new TypeError(`initialState${what} (expected a value from breaker.toJSON())`);
   };
-  if (typeof value !== 'object' || value === null) return fail(`must be an object, got ${show(value)}`);
+  if (typeof value !== 'object' || value === null) return fail(` must be an object, got ${show(value)}`);
   const s = value as Record<string, unknown>;
   if (s.version !== 1) fail(`.version must be 1, got ${show(s.version)}`);
   if (!isCircuitState(s.state)) fail(`.state is not a circuit state: ${show(s.state)}`);
-  if (s.state === 'open' && !(typeof s.retryAfterMs === 'number' && s.retryAfterMs >= 0)) {
-    fail(`.retryAfterMs must be a number >= 0 for an open circuit, got ${show(s.retryAfterMs)}`);
+  // Finite: an infinite wait would be an open circuit that never half-opens (that is forced_open).
+  if (s.state === 'open' && !(Number.isFinite(s.retryAfterMs) && (s.retryAfterMs as number) >= 0)) {
+    fail(`.retryAfterMs must be a finite number >= 0 for an open circuit, got ${show(s.retryAfterMs)}`);
   }
   if (!isCount(s.consecutiveFailures))
     fail(`.consecutiveFailures must be an integer >= 0, got ${show(s.consecutiveFailures)}`);
@@ -52,8 +53,38 @@ export function checkSnapshot(value: unknown): BreakerSnapshot {
   for (const key of COUNT_KEYS) {
     if (!isCount(counts?.[key])) fail(`.counts.${key} must be an integer >= 0, got ${show(counts?.[key])}`);
   }
-  if (s.window !== undefined && (typeof s.window !== 'object' || s.window === null)) {
-    fail(`.window must be an object, got ${show(s.window)}`);
-  }
+  if (s.window !== undefined) checkWindowSnapshot(s.window, fail);
   return value as BreakerSnapshot;
+}
+
+const isOutcomeCode = (code: unknown): boolean => isCount(code) && code <= 3;
+
+/** [ageInBuckets, calls, failures, slow]: integers, with failures and slow within calls. */
+function isBucket(entry: unknown): boolean {
+  if (!Array.isArray(entry) || entry.length !== 4 || !entry.every(isCount)) return false;
+  const [, calls, failures, slow] = entry as number[];
+  return (failures as number) <= (calls as number) && (slow as number) <= (calls as number);
+}
+
+/**
+ * The windows add these numbers to their running totals, so a bad entry corrupts the rates: a fractional
+ * bucket age lands in no slot, and its calls then never expire while traffic keeps coming; failures above
+ * calls give rates above 100%. Refuse them here, naming the field.
+ */
+function checkWindowSnapshot(value: unknown, fail: (what: string) => never): void {
+  if (typeof value !== 'object' || value === null) fail(`.window must be an object, got ${show(value)}`);
+  const w = value as Record<string, unknown>;
+  if (w.type === 'count') {
+    if (!Array.isArray(w.outcomes) || !w.outcomes.every(isOutcomeCode)) {
+      fail(`.window.outcomes must be an array of outcome codes 0 to 3, got ${show(w.outcomes)}`);
+    }
+  } else if (w.type === 'time') {
+    if (!Array.isArray(w.buckets) || !w.buckets.every(isBucket)) {
+      fail(
+        `.window.buckets must be an array of [age, calls, failures, slow] integers, got ${show(w.buckets)}`,
+      );
+    }
+  } else {
+    fail(`.window.type must be 'count' or 'time', got ${show(w.type)}`);
+  }
 }
