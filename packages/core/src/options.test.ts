@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { createTestClock } from './clock.js';
+import { type CircuitBreakerOptions, DEFAULTS, resolveOptions } from './options.js';
+
+const off = { telemetry: { enabled: false } } as const;
+
+type Invalid = readonly [label: string, options: unknown, errorClass: typeof TypeError, message: string];
+
+/** Builds a breaker from options that are deliberately of the wrong type. */
+const build = (options: unknown) => new CircuitBreaker({ ...off, ...(options as CircuitBreakerOptions) });
+
+function expectInvalid(options: unknown, errorClass: typeof TypeError, message: string): void {
+  let error: unknown;
+  try {
+    build(options);
+  } catch (e) {
+    error = e;
+  }
+  // The exact class: a RangeError is not a TypeError, and the reverse.
+  expect(error?.constructor).toBe(errorClass);
+  expect((error as Error).message).toBe(message);
+}
+
+/** One test per row of `cases`, titled by `title` with the row's label in place of `%s`. */
+function rejectsEach(title: string, cases: readonly Invalid[]): void {
+  it.each(cases)(title, (_, options, errorClass, message) => expectInvalid(options, errorClass, message));
+}
+
+const countWindow = { type: 'count', size: 10 } as const;
+
+describe('resolveOptions', () => {
+  it('applies the documented defaults', () => {
+    const o = resolveOptions({});
+    expect(o).toMatchObject({
+      name: 'default',
+      failureThreshold: 5,
+      resetTimeout: 60_000,
+      halfOpenMaxCalls: 1,
+      window: undefined,
+      timeout: undefined,
+      rejectionStackTraces: false,
+      traceCalls: false,
+    });
+    expect(Object.isFrozen(DEFAULTS)).toBe(true);
+  });
+
+  it('fills in window defaults and leaves the consecutive rule off unless failureThreshold is given', () => {
+    expect(resolveOptions({ window: { type: 'time', duration: 1000 } })).toMatchObject({
+      window: { type: 'time', duration: 1000, buckets: 10 },
+      failureThreshold: undefined,
+      failureRateThreshold: 50,
+      minimumCalls: 10,
+      slowCallDuration: undefined,
+      slowCallRateThreshold: 100,
+    });
+    expect(resolveOptions({ window: countWindow, failureThreshold: 3 }).failureThreshold).toBe(3);
+    expect(resolveOptions({ window: { type: 'count', size: 4 } }).minimumCalls).toBe(4);
+  });
+
+  it('accepts the edges of every range', () => {
+    expect(() =>
+      build({
+        failureThreshold: 1,
+        resetTimeout: 0,
+        halfOpenMaxCalls: 1,
+        window: { type: 'time', duration: 0.5, buckets: 1 },
+        failureRateThreshold: 0,
+        minimumCalls: 1,
+        slowCallDuration: 0.1,
+        slowCallRateThreshold: 100,
+        timeout: 0.5,
+        ignore: [],
+        clock: createTestClock(),
+      }),
+    ).not.toThrow();
+    expect(() => build({ window: countWindow, failureRateThreshold: 100, minimumCalls: 10 })).not.toThrow();
+  });
+
+  it('keeps an explicit 0 rather than replacing it with the default', () => {
+    expect(resolveOptions({ resetTimeout: 0 }).resetTimeout).toBe(0);
+    expect(resolveOptions({ window: countWindow, failureRateThreshold: 0 }).failureRateThreshold).toBe(0);
+  });
+});
+
+describe('CircuitBreaker options validation', () => {
+  const counts = [
+    ['failureThreshold', (v: unknown) => ({ failureThreshold: v })],
+    ['halfOpenMaxCalls', (v: unknown) => ({ halfOpenMaxCalls: v })],
+    ['minimumCalls', (v: unknown) => ({ window: { type: 'time', duration: 1000 }, minimumCalls: v })],
+    ['window.size', (v: unknown) => ({ window: { type: 'count', size: v } })],
+    ['window.buckets', (v: unknown) => ({ window: { type: 'time', duration: 1000, buckets: v } })],
+  ] as const;
+
+  const badCounts: ReadonlyArray<readonly [unknown, typeof TypeError, string]> = [
+    [0, RangeError, '0'],
+    [-3, RangeError, '-3'],
+    [1.5, RangeError, '1.5'],
+    [Number.NaN, RangeError, 'NaN'],
+    [Number.POSITIVE_INFINITY, RangeError, 'Infinity'],
+    ['5', TypeError, '"5"'],
+    [true, TypeError, 'true'],
+    [{}, TypeError, '{}'],
+  ];
+
+  const countCases: Invalid[] = counts.flatMap(([option, options]) =>
+    badCounts.map(
+      ([value, errorClass, shown]) =>
+        [
+          `${option}: ${shown}`,
+          options(value),
+          errorClass,
+          `${option} must be an integer >= 1, got ${shown}`,
+        ] as const,
+    ),
+  );
+
+  rejectsEach('rejects a count that is not an integer >= 1 (%s)', countCases);
+
+  const durations = [
+    ['resetTimeout', (v: unknown) => ({ resetTimeout: v }), '>= 0'],
+    ['timeout', (v: unknown) => ({ timeout: v }), '> 0'],
+    ['window.duration', (v: unknown) => ({ window: { type: 'time', duration: v } }), '> 0'],
+    ['slowCallDuration', (v: unknown) => ({ window: countWindow, slowCallDuration: v }), '> 0'],
+  ] as const;
+
+  const badDurations: ReadonlyArray<readonly [unknown, typeof TypeError, string]> = [
+    [-1, RangeError, '-1'],
+    [Number.NaN, RangeError, 'NaN'],
+    [Number.POSITIVE_INFINITY, RangeError, 'Infinity'],
+    ['100', TypeError, '"100"'],
+  ];
+
+  const durationCases: Invalid[] = durations.flatMap(([option, options, bound]) =>
+    badDurations.map(
+      ([value, errorClass, shown]) =>
+        [
+          `${option}: ${shown}`,
+          options(value),
+          errorClass,
+          `${option} must be a finite number of ms ${bound}, got ${shown}`,
+        ] as const,
+    ),
+  );
+
+  rejectsEach('rejects a bad duration (%s)', durationCases);
+
+  it('rejects a timeout of 0, and a time window of 0 ms', () => {
+    expectInvalid({ timeout: 0 }, RangeError, 'timeout must be a finite number of ms > 0, got 0');
+    expectInvalid(
+      { window: { type: 'time', duration: 0 } },
+      RangeError,
+      'window.duration must be a finite number of ms > 0, got 0',
+    );
+  });
+
+  const percentCases: Invalid[] = (['failureRateThreshold', 'slowCallRateThreshold'] as const).flatMap(
+    (option) =>
+      (
+        [
+          [-1, RangeError, '-1'],
+          [100.5, RangeError, '100.5'],
+          [Number.NaN, RangeError, 'NaN'],
+          [Number.POSITIVE_INFINITY, RangeError, 'Infinity'],
+          ['50', TypeError, '"50"'],
+        ] as const
+      ).map(
+        ([value, errorClass, shown]) =>
+          [
+            `${option}: ${shown}`,
+            { window: countWindow, slowCallDuration: 100, [option]: value },
+            errorClass,
+            `${option} must be a percentage from 0 to 100, got ${shown}`,
+          ] as const,
+      ),
+  );
+
+  rejectsEach('rejects a percentage outside 0–100 (%s)', percentCases);
+
+  const shapeCases: Invalid[] = [
+    [
+      'window: a string',
+      { window: 'count' },
+      TypeError,
+      `window must be { type: 'count', size } or { type: 'time', duration, buckets? }, got "count"`,
+    ],
+    [
+      'window: null',
+      { window: null },
+      TypeError,
+      `window must be { type: 'count', size } or { type: 'time', duration, buckets? }, got null`,
+    ],
+    [
+      'window: unknown type',
+      { window: { type: 'sliding', size: 5 } },
+      TypeError,
+      `window.type must be 'count' or 'time', got "sliding"`,
+    ],
+    [
+      'window: no type',
+      { window: { size: 5 } },
+      TypeError,
+      `window.type must be 'count' or 'time', got undefined`,
+    ],
+    [
+      'window: count without size',
+      { window: { type: 'count' } },
+      TypeError,
+      'window.size must be an integer >= 1, got undefined',
+    ],
+    [
+      'window: time without duration',
+      { window: { type: 'time' } },
+      TypeError,
+      'window.duration must be a finite number of ms > 0, got undefined',
+    ],
+    [
+      'minimumCalls above the count window',
+      { window: { type: 'count', size: 5 }, minimumCalls: 6 },
+      RangeError,
+      'minimumCalls (6) cannot exceed window.size (5)',
+    ],
+  ];
+
+  rejectsEach('rejects a window of the wrong shape (%s)', shapeCases);
+
+  const rateWithoutWindow: Invalid[] = (
+    [
+      ['failureRateThreshold', 50],
+      ['minimumCalls', 10],
+      ['slowCallDuration', 100],
+      ['slowCallRateThreshold', 80],
+    ] as const
+  ).map(([option, value]) => [
+    option,
+    { [option]: value },
+    TypeError,
+    `${option} needs a window (got ${option}: ${value})`,
+  ]);
+
+  rejectsEach('rejects %s without a window', rateWithoutWindow);
+
+  it('rejects slowCallRateThreshold without slowCallDuration', () => {
+    expectInvalid(
+      { window: countWindow, slowCallRateThreshold: 80 },
+      TypeError,
+      'slowCallRateThreshold needs slowCallDuration (got 80)',
+    );
+  });
+
+  const hookCases: Invalid[] = (
+    ['isFailure', 'isResultFailure', 'fallback', 'onListenerError'] as const
+  ).flatMap((option) => [
+    [
+      `${option}: a string`,
+      { [option]: 'yes' },
+      TypeError,
+      `${option} must be a function, got "yes"`,
+    ] as const,
+    [`${option}: true`, { [option]: true }, TypeError, `${option} must be a function, got true`] as const,
+    [
+      `${option}: an object`,
+      { [option]: { a: 1 } },
+      TypeError,
+      `${option} must be a function, got {"a":1}`,
+    ] as const,
+  ]);
+
+  rejectsEach('rejects a hook that is not a function (%s)', hookCases);
+
+  const otherCases: Invalid[] = [
+    [
+      'ignore: a string',
+      { ignore: 'Error' },
+      TypeError,
+      'ignore must be an array of error classes or a predicate, got "Error"',
+    ],
+    [
+      'ignore: an array with a non-class',
+      { ignore: [Error, 'TypeError'] },
+      TypeError,
+      'ignore[1] must be an error class, got "TypeError"',
+    ],
+    ['name: empty', { name: '' }, TypeError, 'name must be a non-empty string, got ""'],
+    ['name: a number', { name: 42 }, TypeError, 'name must be a non-empty string, got 42'],
+    [
+      'clock: no now()',
+      { clock: { time: 1 } },
+      TypeError,
+      'clock must be an object with a now() method, got {"time":1}',
+    ],
+    [
+      'clock: a function',
+      { clock: () => 1 },
+      TypeError,
+      'clock must be an object with a now() method, got a function',
+    ],
+    [
+      'rejectionStackTraces',
+      { rejectionStackTraces: 'yes' },
+      TypeError,
+      'rejectionStackTraces must be a boolean, got "yes"',
+    ],
+    ['traceCalls', { traceCalls: 1 }, TypeError, 'traceCalls must be a boolean, got 1'],
+    ['telemetry: not an object', { telemetry: true }, TypeError, 'telemetry must be an object, got true'],
+    [
+      'telemetry.enabled',
+      { telemetry: { enabled: 'no' } },
+      TypeError,
+      'telemetry.enabled must be a boolean, got "no"',
+    ],
+  ];
+
+  rejectsEach('rejects %s', otherCases);
+
+  it('rejects unknown option keys, naming them (a typo must not silently fall back to a default)', () => {
+    expectInvalid({ failureTreshold: 3 }, TypeError, 'unknown option "failureTreshold"');
+    expectInvalid({ windowSize: 10 }, TypeError, 'unknown option "windowSize"');
+  });
+
+  it('rejects options that are not an object', () => {
+    expect(() => new CircuitBreaker(null as never)).toThrow(
+      new TypeError('options must be an object, got null'),
+    );
+    expect(() => new CircuitBreaker(5 as never)).toThrow(new TypeError('options must be an object, got 5'));
+  });
+});
