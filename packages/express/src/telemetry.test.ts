@@ -51,7 +51,12 @@ describe('telemetry with the OpenTelemetry SDK and Express instrumentation', () 
   let exporter: InMemorySpanExporter;
   let waiter: SpanWaiter;
   let provider: NodeTracerProvider;
-  let instrumentations: Instrumentation[];
+  // One set for the file: a module is patched when first required, and re-patched when its instrumentation
+  // is enabled again; a new instrumentation would never see the already-loaded module.
+  const instrumentations: Instrumentation[] = [
+    new HttpInstrumentation({ enabled: false }),
+    new ExpressInstrumentation({ enabled: false }),
+  ];
   let server: TestServer | undefined;
 
   beforeEach(() => {
@@ -59,12 +64,24 @@ describe('telemetry with the OpenTelemetry SDK and Express instrumentation', () 
     waiter = new SpanWaiter();
     provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter), waiter] });
     provider.register({ contextManager: new AsyncLocalStorageContextManager() });
-    instrumentations = [new HttpInstrumentation(), new ExpressInstrumentation()];
     registerInstrumentations({ instrumentations, tracerProvider: provider });
   });
 
+  /** The span ids above `span`, nearest first; all in its trace. */
+  function ancestorsOf(span: ReadableSpan): string[] {
+    const byId = new Map(exporter.getFinishedSpans().map((s) => [s.spanContext().spanId, s]));
+    const ids: string[] = [];
+    for (let p = span.parentSpanContext; p !== undefined && ids.length < 10; ) {
+      expect(p.traceId).toBe(span.spanContext().traceId);
+      ids.push(p.spanId);
+      p = byId.get(p.spanId)?.parentSpanContext;
+    }
+    return ids;
+  }
+
   afterEach(async () => {
     await server?.close();
+    server = undefined;
     for (const i of instrumentations) i.disable();
     await provider.shutdown();
     trace.disable();
@@ -105,14 +122,7 @@ describe('telemetry with the OpenTelemetry SDK and Express instrumentation', () 
     expect(serverSpan.attributes['http.response.status_code']).toBe(503);
 
     // The reject span's parent chain leads to the server span of the rejected request.
-    const byId = new Map(exporter.getFinishedSpans().map((s) => [s.spanContext().spanId, s]));
-    const ancestors: string[] = [];
-    for (let p = reject.parentSpanContext; p !== undefined && ancestors.length < 10; ) {
-      expect(p.traceId).toBe(rejectTrace);
-      ancestors.push(p.spanId);
-      p = byId.get(p.spanId)?.parentSpanContext;
-    }
-    expect(ancestors).toContain(serverSpan.spanContext().spanId);
+    expect(ancestorsOf(reject)).toContain(serverSpan.spanContext().spanId);
 
     expect(reject.kind).toBe(SpanKind.INTERNAL);
     expect(reject.attributes).toMatchObject({
@@ -134,5 +144,30 @@ describe('telemetry with the OpenTelemetry SDK and Express instrumentation', () 
       'tripswitch.breaker.reason': 'consecutive_failures',
     });
     expect(transition.parentSpanContext?.traceId).toBe(tripTrace);
+  });
+
+  it('runs the handler inside the circuit_breaker.call span with traceCalls', async () => {
+    const express = require('express') as typeof import('express');
+    const registry = new BreakerRegistry();
+    const app = express();
+    app.get('/work', breaker({ registry, traceCalls: true }), (_req, res) => {
+      trace.getTracer('test').startActiveSpan('handler work', (span) => {
+        span.end();
+        res.send('ok');
+      });
+    });
+    server = await listen(app);
+    const traceId = 'c'.repeat(32);
+    expect(
+      (await fetch(`${server.url}/work`, { headers: { traceparent: traceparent(traceId) } })).status,
+    ).toBe(200);
+    const work = await waiter.forSpan('handler work', traceId);
+    const call = await waiter.forSpan('circuit_breaker.call GET /work', traceId);
+    expect(ancestorsOf(work)).toContain(call.spanContext().spanId);
+    expect(call.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'http.route': '/work',
+      'tripswitch.breaker.outcome': 'success',
+    });
   });
 });

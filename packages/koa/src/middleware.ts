@@ -1,0 +1,85 @@
+import { type CircuitOpenError, isCircuitOpenError, type Permit } from '@tripswitch/core';
+import type { Context, Middleware } from 'koa';
+import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
+import { rejectionBody, toHttpError } from './respond.js';
+
+/**
+ * Creates a middleware that puts a `@koa/router` route behind a circuit breaker: admitted requests go on
+ * down the chain and their outcome is recorded; while the circuit is open, requests are answered with 503
+ * and `Retry-After` without reaching the handler.
+ *
+ * Each route gets its own breaker, named `<METHOD> <route template>` (`ctx.method` and the router's
+ * `ctx._matchedRoute`, so `/users/1` and `/users/2` share `GET /users/:id`), created in `registry` on the
+ * first request.
+ *
+ * @throws TypeError or RangeError when an option is invalid (at creation, not on the first request).
+ * @example
+ * ```ts
+ * router.get('/users/:id', breaker(), getUser);
+ * router.post('/orders', breaker({ failureThreshold: 3, resetTimeout: 10_000 }), createOrder);
+ * ```
+ */
+export function breaker(options?: BreakerMiddlewareOptions): Middleware {
+  const o = resolveOptions(options);
+  let hookErrorReported = false;
+
+  function settle(permit: Permit, ctx: Context, error?: unknown): void {
+    if (permit.settled) return;
+    let failed: boolean;
+    try {
+      failed = o.isFailure(ctx, error) === true;
+    } catch (hookError) {
+      failed = true;
+      if (!hookErrorReported) {
+        hookErrorReported = true;
+        console.error(
+          '[tripswitch] isFailure threw; the request counts as a failure (reported once):',
+          hookError,
+        );
+      }
+    }
+    if (failed) permit.failure(error ?? ctx.status);
+    else permit.success();
+  }
+
+  async function reject(ctx: Context, error: CircuitOpenError): Promise<void> {
+    if (o.onReject !== undefined) return o.onReject(ctx, error);
+    const httpError = toHttpError(error);
+    if (o.rejectWith === 'error') throw httpError;
+    ctx.status = 503;
+    ctx.set(httpError.headers);
+    ctx.body = rejectionBody(httpError);
+  }
+
+  return async function tripswitchBreaker(ctx, next) {
+    const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+    const template = matched === undefined ? undefined : String(matched);
+    const name = o.name ?? (template === undefined ? undefined : `${ctx.method} ${template}`);
+    if (name === undefined) {
+      throw new TypeError('breaker() without a name must be used on a @koa/router route');
+    }
+    const attributes =
+      template === undefined
+        ? { 'http.request.method': ctx.method }
+        : { 'http.request.method': ctx.method, 'http.route': template };
+    let permit: Permit;
+    try {
+      permit = o.registry.get(name, o.core).acquire({ attributes });
+    } catch (error) {
+      if (!isCircuitOpenError(error)) throw error;
+      return reject(ctx, error);
+    }
+    // A client gone before the response finished says nothing about the route: ignore, freeing a trial slot.
+    const res = ctx.res;
+    res.once('close', () => {
+      if (!res.writableFinished) permit.ignore();
+    });
+    try {
+      await permit.run(next);
+    } catch (error) {
+      settle(permit, ctx, error);
+      throw error;
+    }
+    settle(permit, ctx);
+  };
+}
