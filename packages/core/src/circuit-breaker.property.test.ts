@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CircuitBreaker, type Permit } from './circuit-breaker.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { createTestClock } from './clock.js';
 import { CallTimeoutError, isCircuitOpenError } from './errors.js';
 import type { StateChangeEvent } from './events.js';
+import type { Permit } from './permit.js';
 
 /*
  * Model-based test: random interleavings of call starts, outcomes, timeouts, clock advances and manual

@@ -1,10 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import {
-  CallTimeoutError,
-  type CircuitOpenError,
-  createCircuitOpenError,
-  type RejectionKind,
-} from './errors.js';
+import { callFallback, isOwnTimeout, runWithTimeout } from './call-timeout.js';
+import { type CircuitOpenError, createCircuitOpenError, type RejectionKind } from './errors.js';
 import {
   BreakerEmitter,
   type BreakerEventName,
@@ -19,6 +15,15 @@ import {
   resolveOptions,
   show,
 } from './options.js';
+import {
+  type AcquireOptions,
+  BreakerPermit,
+  FAILURE,
+  IGNORED,
+  type Outcome,
+  type Permit,
+  SUCCESS,
+} from './permit.js';
 import { ConsecutiveFailures } from './policies/consecutive-failures.js';
 import { CountWindow } from './policies/count-window.js';
 import type { RateWindow } from './policies/rate-window.js';
@@ -38,15 +43,6 @@ import {
   type DecisionNumbers,
 } from './telemetry/breaker-telemetry.js';
 
-/** Options of {@link CircuitBreaker.tryAcquire} and {@link CircuitBreaker.acquire}. */
-export interface AcquireOptions {
-  /**
-   * Extra attributes for this call's spans (adapters pass `http.request.method`, `http.route`,
-   * `server.address`, `server.port`). Never used on metrics, so they may be specific to the call.
-   */
-  readonly attributes?: Attributes;
-}
-
 /** Options of {@link CircuitBreaker.execute}. */
 export interface ExecuteOptions extends AcquireOptions {
   /**
@@ -54,29 +50,6 @@ export interface ExecuteOptions extends AcquireOptions {
    * runs; a call that fails after the signal aborted is recorded as ignored, not as a failure.
    */
   readonly signal?: AbortSignal;
-}
-
-/**
- * The right to make one call, from {@link CircuitBreaker.tryAcquire} or {@link CircuitBreaker.acquire}.
- * Report the outcome with exactly one method; the first call settles the permit and later ones do
- * nothing, so a half_open trial slot can never leak or be released twice.
- */
-export interface Permit {
-  /** The call succeeded. */
-  success(): void;
-  /** The call failed; `error` is kept for events and telemetry (`error.type`). */
-  failure(error?: unknown): void;
-  /** The outcome says nothing about the dependency (a cancelled request): neither success nor failure. */
-  ignore(): void;
-  /** True when the call was admitted as a half_open trial. */
-  readonly trial: boolean;
-  /** True once the permit is settled. */
-  readonly settled: boolean;
-  /**
-   * Runs `fn` inside this call's telemetry context: its `circuit_breaker.call` span when `traceCalls` is
-   * on (so spans the call creates are children of it), else just runs it.
-   */
-  run<T>(fn: () => T): T;
 }
 
 /** A snapshot of a breaker's numbers, from {@link CircuitBreaker.getMetrics}. */
@@ -102,50 +75,6 @@ export interface BreakerMetrics {
   readonly retryAfterMs: number;
 }
 
-const SUCCESS = 0;
-const FAILURE = 1;
-const IGNORED = 2;
-/** @internal */
-export type Outcome = typeof SUCCESS | typeof FAILURE | typeof IGNORED;
-
-/** The deadlines' own CallTimeoutErrors, so execute() can tell them from a CallTimeoutError fn threw. */
-const ownTimeouts = new WeakSet<object>();
-
-/** @internal one admitted call; a plain class so the closed path allocates one small object. */
-export class BreakerPermit implements Permit {
-  settled = false;
-  /** @internal telemetry's per-call context (the caller's context, or the call span's). */
-  ctx: unknown = undefined;
-  /** @internal the call span, when `traceCalls` is on. */
-  span: unknown = undefined;
-
-  constructor(
-    readonly breaker: CircuitBreaker<unknown>,
-    readonly generation: number,
-    readonly startedAt: number,
-    readonly state: CircuitState,
-    readonly trial: boolean,
-    readonly attributes: Attributes | undefined,
-  ) {}
-
-  success(): void {
-    this.breaker._settle(this, SUCCESS, undefined);
-  }
-
-  failure(error?: unknown): void {
-    this.breaker._settle(this, FAILURE, error);
-  }
-
-  ignore(): void {
-    this.breaker._settle(this, IGNORED, undefined);
-  }
-
-  run<T>(fn: () => T): T {
-    const tel = this.breaker._telemetry;
-    return tel !== undefined && this.span !== undefined ? tel.runInCall(this, fn, undefined) : fn();
-  }
-}
-
 /**
  * A circuit breaker: it counts outcomes, opens when a rule says the dependency is failing, rejects calls
  * while open, and lets trial calls decide when to close again. No timers: the open → half_open step
@@ -168,8 +97,10 @@ export class CircuitBreaker<TFallback = never> {
   private generation = 0;
   private readonly consecutive: ConsecutiveFailures;
   private readonly window: RateWindow | undefined;
-  /** Whether outcomes need a duration regardless of telemetry. */
-  private readonly timed: boolean;
+  /** Whether calls need a start time regardless of telemetry (the slow-call rule). */
+  private readonly timesCalls: boolean;
+  /** Whether outcomes need the time they settle at (a time window). */
+  private readonly stampsOutcomes: boolean;
   private emitter: BreakerEmitter | undefined = undefined;
   private manualPermits: Permit[] | undefined = undefined;
   /** @internal */
@@ -194,7 +125,8 @@ export class CircuitBreaker<TFallback = never> {
         : w.type === 'count'
           ? new CountWindow(w.size)
           : new TimeWindow(w.duration, w.buckets);
-    this.timed = o.slowCallDuration !== undefined || w?.type === 'time';
+    this.timesCalls = o.slowCallDuration !== undefined;
+    this.stampsOutcomes = w?.type === 'time';
     if (options.initialState !== undefined) this.restore(checkSnapshot(options.initialState));
     this._telemetry = createBreakerTelemetry(this, o.telemetry, o.traceCalls);
   }
@@ -210,51 +142,34 @@ export class CircuitBreaker<TFallback = never> {
    * @throws {@link CircuitOpenError} when rejected (unless `fallback` gives a value); {@link CallTimeoutError}
    * when `timeout` elapses first.
    */
-  async execute<T>(
+  execute<T>(
     fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): Promise<T | TFallback> {
     const signal = options?.signal;
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const permit = this.admit(options?.attributes);
     if (!(permit instanceof BreakerPermit)) {
-      if (this._options.fallback !== undefined) return (await this._options.fallback(permit)) as TFallback;
-      throw permit;
+      const fallback = this._options.fallback;
+      return fallback === undefined ? Promise.reject(permit) : callFallback<TFallback>(fallback, permit);
     }
-    let result: T;
+    // Not an async function: one `.then` on fn's promise costs less than an async frame and its extra
+    // promise, and this is every call's path.
+    let pending: T | PromiseLike<T>;
     try {
-      if (this._options.timeout !== undefined) {
-        result = await this.runWithTimeout(fn, permit, this._options.timeout, signal);
-      } else if (this._telemetry?.wrapsCalls(permit)) {
-        result = await this._telemetry.runInCall(permit, fn, signal);
-      } else {
-        result = await fn(signal);
-      }
+      pending =
+        this._options.timeout !== undefined
+          ? this.runTimed(fn, permit, this._options.timeout, signal)
+          : permit.span !== undefined
+            ? (this._telemetry as BreakerTelemetry).runInCall(permit, fn, signal)
+            : fn(signal);
     } catch (error) {
-      // The breaker's own deadline is always a failure (the spec: "counted as a failure"); `isFailure`
-      // and `ignore` judge what fn throws, and a typical `isFailure` (say, status >= 500) would
-      // otherwise count every timeout as a success and never open on a hanging dependency.
-      const outcome = signal?.aborted
-        ? IGNORED
-        : ownTimeouts.has(error as object)
-          ? FAILURE
-          : this.classifyError(error);
-      this._settle(permit, outcome, error);
-      if (outcome === FAILURE && this._options.fallback !== undefined) {
-        return (await this._options.fallback(error)) as TFallback;
-      }
-      throw error;
+      pending = Promise.reject(error);
     }
-    if (
-      this._options.isResultFailure !== undefined &&
-      this.judge('isResultFailure', this._options.isResultFailure, result)
-    ) {
-      this._settle(permit, FAILURE, result);
-      if (this._options.fallback !== undefined) return (await this._options.fallback(result)) as TFallback;
-      return result;
-    }
-    this._settle(permit, SUCCESS, undefined);
-    return result;
+    return Promise.resolve(pending).then(
+      (value) => this.afterResult(permit, value),
+      (error: unknown) => this.afterError(permit, error, signal),
+    );
   }
 
   /**
@@ -339,7 +254,7 @@ export class CircuitBreaker<TFallback = never> {
 
   /** Opens the circuit until {@link close} (or {@link reset}) is called. */
   forceOpen(): void {
-    if (this.s.kind !== 'forced_open') this.transition(FORCED_OPEN, 'manual', undefined, undefined);
+    if (this.current().kind !== 'forced_open') this.transition(FORCED_OPEN, 'manual', undefined, undefined);
   }
 
   /**
@@ -366,7 +281,7 @@ export class CircuitBreaker<TFallback = never> {
 
   /** Closes the circuit and clears the counts that decide (consecutive failures, the window). */
   close(): void {
-    if (this.s.kind !== 'closed') this.transition(CLOSED, 'manual', undefined, undefined);
+    if (this.current().kind !== 'closed') this.transition(CLOSED, 'manual', undefined, undefined);
     this.consecutive.reset();
     this.window?.reset();
   }
@@ -384,7 +299,7 @@ export class CircuitBreaker<TFallback = never> {
 
   /** Admits every call until {@link close}; outcomes are still counted and emitted, but decide nothing. */
   disable(): void {
-    if (this.s.kind !== 'disabled') this.transition(DISABLED, 'manual', undefined, undefined);
+    if (this.current().kind !== 'disabled') this.transition(DISABLED, 'manual', undefined, undefined);
   }
 
   /** A snapshot of the breaker's numbers (see {@link BreakerMetrics}). */
@@ -509,7 +424,7 @@ export class CircuitBreaker<TFallback = never> {
     }
     this.inFlight++;
     const tel = this._telemetry;
-    const timed = this.timed || tel?.active() === true;
+    const timed = this.timesCalls || tel?.active() === true;
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
       this.generation,
@@ -547,7 +462,7 @@ export class CircuitBreaker<TFallback = never> {
     permit.settled = true;
     this.inFlight--;
     const o = this._options;
-    const now = Number.isNaN(permit.startedAt) ? Number.NaN : o.clock.now();
+    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? o.clock.now() : Number.NaN;
     const durationMs = now - permit.startedAt;
     if (outcome === SUCCESS) this.successCount++;
     else if (outcome === FAILURE) this.failureCount++;
@@ -678,47 +593,49 @@ export class CircuitBreaker<TFallback = never> {
     }
   }
 
-  private async runWithTimeout<T>(
+  private afterResult<T>(permit: BreakerPermit, value: T): T | TFallback | PromiseLike<TFallback> {
+    const o = this._options;
+    if (o.isResultFailure !== undefined && this.judge('isResultFailure', o.isResultFailure, value)) {
+      this._settle(permit, FAILURE, value);
+      return o.fallback === undefined ? value : (o.fallback(value) as TFallback | PromiseLike<TFallback>);
+    }
+    this._settle(permit, SUCCESS, undefined);
+    return value;
+  }
+
+  private afterError(
+    permit: BreakerPermit,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): TFallback | PromiseLike<TFallback> {
+    // The breaker's own deadline is always a failure: `isFailure` and `ignore` judge what fn throws, and a
+    // typical status-based `isFailure` would otherwise count every timeout as a success.
+    const outcome = signal?.aborted ? IGNORED : isOwnTimeout(error) ? FAILURE : this.classifyError(error);
+    this._settle(permit, outcome, error);
+    const fallback = this._options.fallback;
+    if (outcome === FAILURE && fallback !== undefined)
+      return fallback(error) as TFallback | PromiseLike<TFallback>;
+    throw error;
+  }
+
+  private runTimed<T>(
     fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
     permit: BreakerPermit,
     timeoutMs: number,
     callerSignal: AbortSignal | undefined,
   ): Promise<T> {
-    const controller = new AbortController();
-    const onCallerAbort = () => controller.abort(callerSignal?.reason);
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let timedOut: CallTimeoutError | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new CallTimeoutError(this.name, timeoutMs);
-        timedOut = error;
-        ownTimeouts.add(error);
+    const tel = this._telemetry;
+    return runWithTimeout(
+      (signal) =>
+        permit.span !== undefined && tel !== undefined ? tel.runInCall(permit, fn, signal) : fn(signal),
+      this.name,
+      timeoutMs,
+      callerSignal,
+      () => {
         this.timeoutCount++;
         this.emitter?.emit('timeout', { timeoutMs });
-        controller.abort(error);
-        reject(error);
-      }, timeoutMs);
-      // A pending call keeps the process alive by itself; the deadline should not.
-      timer.unref?.();
-    });
-    try {
-      const tel = this._telemetry;
-      const call = tel?.wrapsCalls(permit)
-        ? tel.runInCall(permit, fn, controller.signal)
-        : fn(controller.signal);
-      const result = await Promise.race([call, deadline]);
-      // fn may answer the aborted signal synchronously (resolve or reject with its own AbortError), and
-      // then its settlement wins the race against the deadline's: once the deadline fired (counted and
-      // emitted as a timeout), the call is a timeout whatever fn did in response.
-      if (timedOut !== undefined) throw timedOut;
-      return result;
-    } catch (error) {
-      throw timedOut ?? error;
-    } finally {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-    }
+      },
+    );
   }
 
   private listenerErrorReporter(): (error: unknown, source: ListenerErrorSource) => void {

@@ -1,10 +1,4 @@
-export {
-  type AcquireOptions,
-  type BreakerMetrics,
-  CircuitBreaker,
-  type ExecuteOptions,
-  type Permit,
-} from './circuit-breaker.js';
+export { type BreakerMetrics, CircuitBreaker, type ExecuteOptions } from './circuit-breaker.js';
 export { type CircuitBreakerDecoratorOptions, circuitBreaker } from './circuit-breaker-decorator.js';
 export { type Clock, createTestClock, systemClock, type TestClock } from './clock.js';
 export {
@@ -39,6 +33,7 @@ export {
   type TimeWindow,
   type WindowOptions,
 } from './options.js';
+export type { AcquireOptions, Permit } from './permit.js';
 export {
   BreakerRegistry,
   type BreakerRegistryOptions,

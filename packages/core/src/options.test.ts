@@ -185,12 +185,6 @@ describe('CircuitBreaker options validation', () => {
       `window must be { type: 'count', size } or { type: 'time', duration, buckets? }, got "count"`,
     ],
     [
-      'window: null',
-      { window: null },
-      TypeError,
-      `window must be { type: 'count', size } or { type: 'time', duration, buckets? }, got null`,
-    ],
-    [
       'window: unknown type',
       { window: { type: 'sliding', size: 5 } },
       TypeError,
@@ -316,6 +310,30 @@ describe('CircuitBreaker options validation', () => {
   it('rejects unknown option keys, naming them (a typo must not silently fall back to a default)', () => {
     expectInvalid({ failureTreshold: 3 }, TypeError, 'unknown option "failureTreshold"');
     expectInvalid({ windowSize: 10 }, TypeError, 'unknown option "windowSize"');
+  });
+
+  it('treats null like undefined for every option: the default applies', () => {
+    const options = Object.fromEntries(
+      [
+        'name',
+        'failureThreshold',
+        'resetTimeout',
+        'halfOpenMaxCalls',
+        'window',
+        'timeout',
+        'isFailure',
+        'clock',
+      ].map((key) => [key, null]),
+    );
+    const breaker = new CircuitBreaker({ ...options, telemetry: { enabled: false } } as never);
+    expect(breaker.name).toBe('default');
+    expect(breaker._options).toMatchObject({
+      failureThreshold: 5,
+      resetTimeout: 60_000,
+      halfOpenMaxCalls: 1,
+    });
+    expect(breaker._options.window).toBeUndefined();
+    expect(breaker._options.timeout).toBeUndefined();
   });
 
   it('rejects options that are not an object', () => {

@@ -282,13 +282,20 @@ function checkBoolean(option: string, value: unknown, fallback: boolean): boolea
  * @internal Validates options and applies defaults. Every problem throws a `TypeError` or `RangeError`
  * naming the option and the bad value.
  */
-export function resolveOptions(options: CircuitBreakerOptions<unknown> = {}): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object, got ${show(options)}`);
+export function resolveOptions(given: CircuitBreakerOptions<unknown> = {}): ResolvedOptions {
+  if (typeof given !== 'object' || given === null) {
+    throw new TypeError(`options must be an object, got ${show(given)}`);
   }
-  for (const key of Object.keys(options)) {
+  // One rule for every option: `null` means "not given", as `undefined` does (what `??` does anyway).
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
     if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`unknown option "${key}"`);
+    if (value !== null && value !== undefined) options[key] = value;
   }
+  return resolveKnown(options as CircuitBreakerOptions<unknown>);
+}
+
+function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions {
   const name = options.name ?? DEFAULTS.name;
   if (typeof name !== 'string' || name.length === 0) {
     throw new TypeError(`name must be a non-empty string, got ${show(name)}`);

@@ -16,9 +16,10 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import type { BreakerPermit, CircuitBreaker, Outcome } from '../circuit-breaker.js';
+import type { CircuitBreaker } from '../circuit-breaker.js';
 import type { CircuitOpenError } from '../errors.js';
 import type { TelemetryOptions } from '../options.js';
+import type { BreakerPermit, Outcome } from '../permit.js';
 import { CircuitState, type TransitionReason } from '../state.js';
 import { VERSION } from '../version.js';
 import { type Instruments, instrumentsFor, type StatusSource, track, untrack } from './metrics.js';
@@ -58,8 +59,10 @@ export interface DecisionNumbers {
 /** Where @opentelemetry/api keeps its globals; read directly only to notice that an SDK was registered. */
 const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 const STATES = Object.values(CircuitState);
-const OUTCOMES = [OUTCOME_SUCCESS, OUTCOME_FAILURE, OUTCOME_IGNORED] as const;
+const OUTCOMES: readonly [string, string, string] = [OUTCOME_SUCCESS, OUTCOME_FAILURE, OUTCOME_IGNORED];
 const MAX_ERROR_TYPES = 100;
+/** Admissions between two looks at the global providers: an SDK registered later is used within this many calls. */
+const RECHECK_EVERY = 63;
 const NOT_SEEN: unique symbol = Symbol('not seen');
 
 /** @internal the `error.type` of a failure: a number is an HTTP status; else the error's code or class. */
@@ -93,6 +96,7 @@ export class BreakerTelemetry implements StatusSource {
   private failureLinks: SpanContext[] | undefined;
   private openedBy: SpanContext | undefined;
   private reported = false;
+  private untilRecheck = RECHECK_EVERY;
   /** Set when a registry removed the breaker: the next status report is all zeros, then it is untracked. */
   private retiring = false;
   private readonly nameAttrs: Attributes;
@@ -113,9 +117,16 @@ export class BreakerTelemetry implements StatusSource {
     this.refresh();
   }
 
-  /** True when spans or metrics go anywhere; the breaker times its calls only then. */
+  /**
+   * True when spans or metrics go anywhere; the breaker times its calls only then. On the call path the
+   * global providers are re-checked every {@link RECHECK_EVERY} admissions (rejections, transitions and
+   * metric collections re-check every time), which keeps the no-SDK cost to a decrement.
+   */
   active(): boolean {
-    this.refresh();
+    if (--this.untilRecheck < 0) {
+      this.untilRecheck = RECHECK_EVERY;
+      this.refresh();
+    }
     return this.live;
   }
 

@@ -325,11 +325,13 @@ describe('telemetry', () => {
   });
 
   it('reports the failure rate of window breakers, and the rate rule numbers on the transition', async () => {
-    const breaker = make({
+    const breaker = new CircuitBreaker({
+      name: 'payments',
+      clock,
+      telemetry: { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider },
       window: { type: 'count', size: 10 },
       minimumCalls: 4,
       failureRateThreshold: 50,
-      failureThreshold: undefined,
     });
     await breaker.execute(async () => 1);
     let m = await collect(sdk.reader);
