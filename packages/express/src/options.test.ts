@@ -12,6 +12,18 @@ describe('breaker() options', () => {
     ).not.toThrow();
   });
 
+  it('treats null like undefined, as the core does', () => {
+    const nulls = {
+      name: null,
+      registry: null,
+      isFailure: null,
+      rejectWith: null,
+      timeout: null,
+      failureThreshold: null,
+    };
+    expect(() => breaker(nulls as never)).not.toThrow();
+  });
+
   it('rejects bad middleware options at creation, naming option and value', () => {
     expect(() => breaker({ rejectWith: 'throw' } as never)).toThrow(
       new TypeError(`rejectWith must be 'response' or 'error', got "throw"`),

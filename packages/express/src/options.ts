@@ -95,7 +95,9 @@ export function resolveOptions(options: BreakerMiddlewareOptions = {}): Resolved
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`breaker options must be an object, got ${show(options)}`);
   }
-  const o = options as BreakerMiddlewareOptions & Record<string, unknown>;
+  // As in the core: `null` means "not given", like `undefined`.
+  const o: BreakerMiddlewareOptions & Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (value != null) o[key] = value;
   for (const key of EXECUTE_ONLY) {
     if (o[key] !== undefined) {
       throw new TypeError(
