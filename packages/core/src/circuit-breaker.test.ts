@@ -1228,7 +1228,7 @@ describe('CircuitBreaker', () => {
     it('rejects a malformed initialState with a TypeError naming the problem', () => {
       const good = setup().breaker.toJSON();
       const cases: Array<[unknown, RegExp]> = [
-        [null, /initialState must be an object, got null/],
+        ['saved', /initialState must be an object, got "saved"/],
         [{ ...good, version: 2 }, /initialState\.version must be 1, got 2/],
         [{ ...good, state: 'ajar' }, /initialState\.state is not a circuit state: "ajar"/],
         [

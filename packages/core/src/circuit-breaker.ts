@@ -52,6 +52,9 @@ export interface ExecuteOptions extends AcquireOptions {
   readonly signal?: AbortSignal;
 }
 
+/** How getMetrics() shows an open circuit whose reset period is over (no trials have started). */
+const HALF_OPEN_DUE: InternalState = Object.freeze({ kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 });
+
 /** A snapshot of a breaker's numbers, from {@link CircuitBreaker.getMetrics}. */
 export interface BreakerMetrics {
   readonly name: string;
@@ -127,7 +130,7 @@ export class CircuitBreaker<TFallback = never> {
           : new TimeWindow(w.duration, w.buckets);
     this.timesCalls = o.slowCallDuration !== undefined;
     this.stampsOutcomes = w?.type === 'time';
-    if (options.initialState !== undefined) this.restore(checkSnapshot(options.initialState));
+    if (options.initialState != null) this.restore(checkSnapshot(options.initialState));
     this._telemetry = createBreakerTelemetry(this, o.telemetry, o.traceCalls);
   }
 
@@ -304,7 +307,9 @@ export class CircuitBreaker<TFallback = never> {
 
   /** A snapshot of the breaker's numbers (see {@link BreakerMetrics}). */
   getMetrics(): BreakerMetrics {
-    const s = this.current();
+    // Reading numbers must not change state (a health check would emit a transition in its own trace):
+    // a due open → half_open is reported as half_open and happens on the next call.
+    const s: InternalState = this._peekState() === 'half_open' && this.s.kind === 'open' ? HALF_OPEN_DUE : this.s;
     const now = this._options.clock.now();
     const w = this.window;
     w?.expire(now);

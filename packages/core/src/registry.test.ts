@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { diag } from '@opentelemetry/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestClock } from './clock.js';
 import {
   BreakerRegistry,
@@ -22,6 +23,25 @@ describe('BreakerRegistry', () => {
     expect(a.name).toBe('a');
     expect(registry.has('a')).toBe(true);
     expect(registry.size).toBe(1);
+  });
+
+  it('warns once through diag when a later get() brings different options', () => {
+    const warn = vi.fn();
+    diag.setLogger({ warn, error() {}, info() {}, debug() {}, verbose() {} });
+    try {
+      const registry = new BreakerRegistry(off);
+      const options = { failureThreshold: 2 };
+      registry.get('a', options);
+      registry.get('a', options);
+      registry.get('a', { failureThreshold: 2 });
+      expect(warn).not.toHaveBeenCalled();
+      registry.get('a', { failureThreshold: 9 });
+      registry.get('a', { failureThreshold: 8 });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toContain('failureThreshold');
+    } finally {
+      diag.disable();
+    }
   });
 
   it('validates options when it creates a breaker, and names', () => {

@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import type { BreakerMetrics } from './circuit-breaker.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { type CircuitBreakerOptions, checkCount, show, type TelemetryOptions } from './options.js';
@@ -16,6 +17,8 @@ export interface BreakerRegistryOptions {
 
 interface Entry {
   readonly breaker: CircuitBreaker<unknown>;
+  /** The options object it was created with; a different one on a later get() is compared once. */
+  options: object | undefined;
   /** Set on use, cleared by the eviction sweep: a second chance, so eviction is approximately LRU in O(1). */
   used: boolean;
 }
@@ -58,6 +61,7 @@ export class BreakerRegistry {
     const entry = this.entries.get(name);
     if (entry !== undefined) {
       entry.used = true;
+      if (options !== entry.options && options !== undefined) this.checkSameOptions(name, entry, options);
       return entry.breaker as CircuitBreaker<TFallback>;
     }
     if (typeof name !== 'string' || name.length === 0) {
@@ -69,9 +73,29 @@ export class BreakerRegistry {
         : { ...options, name };
     const breaker = new CircuitBreaker<TFallback>(merged);
     if (this.entries.size >= this.maxBreakers) this.evict();
-    this.entries.set(name, { breaker: breaker as CircuitBreaker<unknown>, used: false });
+    this.entries.set(name, { breaker: breaker as CircuitBreaker<unknown>, options, used: false });
     return breaker;
   }
+
+  /**
+   * Two parts of an app asking for one name with different options get one breaker with the first
+   * options; say so once through `diag` rather than silently. Same-valued objects are accepted.
+   */
+  private checkSameOptions(name: string, entry: Entry, options: object): void {
+    const before = entry.options as Record<string, unknown> | undefined;
+    const after = options as Record<string, unknown>;
+    entry.options = options;
+    const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
+    const differs = [...keys].filter((k) => k !== 'telemetry' && before?.[k] !== after[k]);
+    if (differs.length === 0 || this.warned.has(name)) return;
+    this.warned.add(name);
+    diag.warn(
+      `tripswitch: breaker "${name}" already exists; get() was given different options (${differs.join(', ')}), ` +
+        'which are ignored: the breaker keeps the options it was created with',
+    );
+  }
+
+  private readonly warned = new Set<string>();
 
   /** True when a breaker called `name` exists. */
   has(name: string): boolean {

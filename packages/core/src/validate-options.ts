@@ -16,5 +16,5 @@ import { checkSnapshot } from './snapshot.js';
  */
 export function validateBreakerOptions(options: CircuitBreakerOptions<unknown>): void {
   resolveOptions(options);
-  if (options.initialState !== undefined) checkSnapshot(options.initialState);
+  if (options.initialState != null) checkSnapshot(options.initialState);
 }
