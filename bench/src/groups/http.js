@@ -1,0 +1,146 @@
+/**
+ * Group 7: HTTP throughput on loopback. Each run starts a fresh server process for one variant, checks one
+ * response (status, Retry-After), warms it up, then loads it with autocannon (50 connections) from this
+ * process. Variants alternate within a round, in a rotated order each round.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { RESULT_MARK } from '../lib/child.js';
+import { rotate, summarize } from '../lib/stats.js';
+
+const SERVER = fileURLToPath(new URL('../children/http-server.js', import.meta.url));
+
+export const FRAMEWORKS = {
+  express: 'Express 5',
+  koa: 'Koa 3 + @koa/router',
+};
+
+export const VARIANTS = [
+  { id: 'bare', label: 'bare handler', set: 'closed', floor: true },
+  { id: 'breaker', label: '`breaker()` middleware, closed', set: 'closed' },
+  { id: 'opossum', label: 'opossum-wrapped handler (defaults), closed', set: 'closed' },
+  { id: 'plain-503', label: 'plain synchronous 503 + Retry-After middleware', set: 'open', floor: true },
+  { id: 'breaker-open', label: '`breaker()` middleware, open: 503 + Retry-After', set: 'open' },
+  { id: 'opossum-open', label: 'opossum-wrapped handler after `open()`, 503 in its catch', set: 'open' },
+];
+
+function startServer(framework, variant, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVER, framework, variant], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${framework}/${variant} server did not start in ${timeoutMs} ms\n${err}`));
+    }, timeoutMs);
+    child.stderr.setEncoding('utf8').on('data', (c) => {
+      err += c;
+    });
+    child.stdout.setEncoding('utf8').on('data', (c) => {
+      out += c;
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
+      if (line === undefined) return;
+      clearTimeout(timer);
+      resolve({ child, port: JSON.parse(line.slice(RESULT_MARK.length)).port });
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`${framework}/${variant} server exited (${code}) before listening\n${err.slice(-2000)}`),
+      );
+    });
+  });
+}
+
+function stopServer(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** One request, to prove the variant answers what its label says before it is measured. */
+async function check(url, variant) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  const body = await res.text();
+  const open = variant.set === 'open';
+  const retryAfter = res.headers.get('retry-after');
+  if (open ? res.status !== 503 || retryAfter === null : res.status !== 200 || body !== 'ok') {
+    throw new Error(
+      `${variant.id}: expected ${open ? '503 + Retry-After' : '200 ok'}, got ${res.status} ${retryAfter ?? ''} ${body.slice(0, 200)}`,
+    );
+  }
+  return { status: res.status, retryAfter };
+}
+
+function load(url, seconds) {
+  return autocannon({ url, connections: 50, pipelining: 1, duration: seconds, timeout: 10 });
+}
+
+export async function runHttpGroup({ rounds, quick, log, frameworks = Object.keys(FRAMEWORKS) }) {
+  const seconds = quick ? 0.5 : 5;
+  const warmSeconds = quick ? 0.2 : 1;
+  const out = {};
+  for (const fw of frameworks) {
+    if (FRAMEWORKS[fw] === undefined) throw new Error(`no framework ${fw}`);
+    const per = new Map(
+      VARIANTS.map((v) => [v.id, { rps: [], ratio: [], errors: 0, unexpected: 0, checks: [] }]),
+    );
+    for (let r = 0; r < rounds; r++) {
+      const roundRps = {};
+      for (const v of rotate(VARIANTS, r)) {
+        const { child, port } = await startServer(fw, v.id, 15_000);
+        try {
+          const url = `http://127.0.0.1:${port}/hello`;
+          per.get(v.id).checks.push(await check(url, v));
+          await load(url, warmSeconds);
+          const res = await load(url, seconds);
+          const rps = res.requests.total / res.duration;
+          roundRps[v.id] = rps;
+          const slot = per.get(v.id);
+          slot.rps.push(rps);
+          slot.errors += res.errors + res.timeouts;
+          // Closed variants must answer 2xx only, open ones non-2xx only.
+          slot.unexpected += v.set === 'open' ? res['2xx'] : res.non2xx;
+          log?.(`  ${fw} round ${r + 1}/${rounds}  ${v.id}: ${Math.round(rps)} req/s`);
+        } finally {
+          await stopServer(child);
+        }
+      }
+      for (const v of VARIANTS) {
+        const floor = VARIANTS.find((f) => f.floor && f.set === v.set);
+        per.get(v.id).ratio.push(roundRps[v.id] / roundRps[floor.id]);
+      }
+    }
+    out[fw] = {
+      label: FRAMEWORKS[fw],
+      variants: Object.fromEntries(
+        VARIANTS.map((v) => {
+          const s = per.get(v.id);
+          return [
+            v.id,
+            {
+              label: v.label,
+              set: v.set,
+              floor: v.floor === true,
+              perRound: { rps: s.rps, ratio: s.ratio },
+              rps: summarize(s.rps),
+              ratio: summarize(s.ratio),
+              errors: s.errors,
+              unexpected: s.unexpected,
+            },
+          ];
+        }),
+      ),
+    };
+  }
+  return { seconds, warmSeconds, connections: 50, frameworks: out };
+}
