@@ -494,13 +494,13 @@ describe('CircuitBreaker (model-based)', () => {
 
   it('agrees with the reference model under the consecutive rule', async () => {
     await fc.assert(property(consecutiveConfig, false), { numRuns: 300 });
-  });
+  }, 60_000);
 
   it('agrees with the reference model under a count window', async () => {
     await fc.assert(property(countWindowConfig, false), { numRuns: 300 });
-  });
+  }, 60_000);
 
   it('agrees with the reference model with manual control mixed in', async () => {
     await fc.assert(property(fc.oneof(consecutiveConfig, countWindowConfig), true), { numRuns: 300 });
-  });
+  }, 60_000);
 });
