@@ -1,0 +1,170 @@
+import type { InternalAxiosRequestConfig } from 'axios';
+
+/** How a finished request counts for its breaker. */
+export type Outcome = 'success' | 'failure' | 'ignore';
+
+/**
+ * Error codes of requests that were never sent as asked: invalid options, a bad URL or header, a body
+ * over `maxBodyLength`. They say nothing about the upstream, so they are ignored. (`ERR_BAD_REQUEST`
+ * only counts here without a response: with one, it is Axios's error for a 4xx.)
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  // Axios
+  'ERR_BAD_OPTION',
+  'ERR_BAD_OPTION_VALUE',
+  'ERR_BAD_REQUEST',
+  'ERR_DEPRECATED',
+  'ERR_FORM_DATA_DEPTH_EXCEEDED',
+  'ERR_INVALID_URL',
+  'ERR_NOT_SUPPORT',
+  // follow-redirects, which Axios uses in Node
+  'ERR_FR_MAX_BODY_LENGTH_EXCEEDED',
+  // Node's validation of a request before it is written
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_PROTOCOL',
+  'ERR_UNESCAPED_CHARACTERS',
+]);
+
+interface ResponseLike {
+  readonly status: number;
+  readonly headers?: unknown;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isError(value: unknown): boolean {
+  return value instanceof Error || (isObject(value) && value.isAxiosError === true);
+}
+
+/** The response in `errorOrResponse`: itself when it is one, else the error's `response`. */
+function responseOf(errorOrResponse: unknown): ResponseLike | undefined {
+  if (!isObject(errorOrResponse)) return undefined;
+  const candidate = isError(errorOrResponse) ? errorOrResponse.response : errorOrResponse;
+  return isObject(candidate) && typeof candidate.status === 'number'
+    ? (candidate as unknown as ResponseLike)
+    : undefined;
+}
+
+/**
+ * The HTTP status of a response, or of the response an Axios error carries; `undefined` when there is
+ * none (a network error, a cancellation).
+ * @example
+ * ```ts
+ * statusOf(await http.get('/health', { validateStatus: null })); // 200, 503, ...
+ * ```
+ */
+export function statusOf(errorOrResponse: unknown): number | undefined {
+  return responseOf(errorOrResponse)?.status;
+}
+
+/** True for the statuses that say the upstream is failing or overloaded: 5xx and 429. */
+function isFailureStatus(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
+/**
+ * The default `isFailure`: a response (or an error carrying one) fails when its status is 5xx or 429;
+ * any other status means the upstream is alive, so a 404 is a success. An error without a response fails:
+ * the request did not get an answer (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, `ETIMEDOUT`, an Axios
+ * `timeout` as `ECONNABORTED`, a TLS error). Cancellations and requests that were never sent are
+ * ignored before `isFailure` is asked, so it does not see them.
+ *
+ * @example
+ * ```ts
+ * // Also count 408 Request Timeout as a failure:
+ * withBreaker(http, { isFailure: (r) => defaultIsFailure(r) || statusOf(r) === 408 });
+ * ```
+ */
+export function defaultIsFailure(errorOrResponse: unknown): boolean {
+  const status = statusOf(errorOrResponse);
+  if (status !== undefined) return isFailureStatus(status);
+  return isError(errorOrResponse) || !isObject(errorOrResponse);
+}
+
+/**
+ * @internal True when a request ended because its caller cancelled it: a `CanceledError` (from a
+ * `signal` or a legacy `cancelToken`), or any error once the request's signal has aborted.
+ */
+export function isCancellation(error: unknown, config: InternalAxiosRequestConfig): boolean {
+  if (isObject(error) && (error.__CANCEL__ === true || error.code === 'ERR_CANCELED')) return true;
+  const signal = config.signal as { aborted?: unknown } | undefined;
+  return signal?.aborted === true;
+}
+
+/** @internal True when the error says the request was never sent as asked (see NOT_SENT_CODES). */
+export function isNotSent(error: unknown): boolean {
+  if (!isObject(error) || typeof error.code !== 'string' || !NOT_SENT_CODES.has(error.code)) return false;
+  return responseOf(error) === undefined;
+}
+
+/**
+ * @internal How a request that Axios rejected counts: cancellations and requests never sent are ignored,
+ * then core's `ignore` and the `isFailure` hook decide.
+ */
+export function classifyError(
+  error: unknown,
+  config: InternalAxiosRequestConfig,
+  ignore: ((error: unknown) => boolean) | undefined,
+  isFailure: (errorOrResponse: unknown) => boolean,
+): Outcome {
+  if (isCancellation(error, config) || isNotSent(error)) return 'ignore';
+  if (ignore?.(error) === true) return 'ignore';
+  return isFailure(error) ? 'failure' : 'success';
+}
+
+/** Reads a header from Axios headers (an `AxiosHeaders` or, before Axios normalises them, a plain object). */
+function header(headers: unknown, name: string): string | undefined {
+  if (!isObject(headers)) return undefined;
+  const value = typeof headers.get === 'function' ? (headers.get as (n: string) => unknown)(name) : undefined;
+  const raw = value ?? headers[name] ?? headers[name.toLowerCase()];
+  if (Array.isArray(raw)) return typeof raw[0] === 'string' ? raw[0] : undefined;
+  return typeof raw === 'string' ? raw : undefined;
+}
+
+const DELTA_SECONDS = /^\s*(\d+)\s*$/;
+
+/**
+ * Parses a `Retry-After` value into milliseconds from now: delay-seconds (`120`) or an HTTP date. A date
+ * is measured against the response's own `Date` header when it has one, so a skewed local clock does
+ * not matter; else against `nowMs` (wall-clock epoch ms).
+ *
+ * @returns milliseconds > 0, or `undefined` for a missing, invalid, zero or past value.
+ * @example
+ * ```ts
+ * parseRetryAfter('120', undefined, Date.now()); // 120000
+ * parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', 'Wed, 21 Oct 2015 07:27:00 GMT', Date.now()); // 60000
+ * ```
+ */
+export function parseRetryAfter(
+  value: string | undefined,
+  dateHeader: string | undefined,
+  nowMs: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = DELTA_SECONDS.exec(value);
+  let ms: number;
+  if (seconds !== null) {
+    ms = Number(seconds[1]) * 1000;
+  } else {
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) return undefined;
+    const served = dateHeader === undefined ? Number.NaN : Date.parse(dateHeader);
+    ms = at - (Number.isNaN(served) ? nowMs : served);
+  }
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+/**
+ * @internal The open period an upstream asked for: a 429 or 503 with a usable `Retry-After`, in ms.
+ */
+export function retryAfterOf(errorOrResponse: unknown, nowMs: number): number | undefined {
+  const response = responseOf(errorOrResponse);
+  if (response === undefined || (response.status !== 429 && response.status !== 503)) return undefined;
+  return parseRetryAfter(header(response.headers, 'retry-after'), header(response.headers, 'date'), nowMs);
+}
