@@ -197,8 +197,8 @@ function admitted(
     function onAnswer(response) {
       try {
         if (judge(o, 'isFailure', o.isFailure ?? defaultIsFailure, response, true)) {
-          openForRetryAfter(o, breaker, response);
           permit.failure(statusOf(response) ?? response);
+          openForRetryAfter(o, breaker, response);
         } else {
           permit.success();
         }
@@ -219,8 +219,8 @@ function admitted(
         );
         if (outcome === 'failure') {
           failed = true;
-          openForRetryAfter(o, breaker, error);
           permit.failure(statusOf(error) ?? error);
+          openForRetryAfter(o, breaker, error);
         } else if (outcome === 'success') {
           permit.success();
         } else {
@@ -236,9 +236,9 @@ function admitted(
 }
 
 /**
- * Opens the circuit for the period a failing 429 or 503 asked for. Called before the permit is settled,
- * so the transition is reported with reason `retry_after` (the permit then settles as a stale call: it
- * is counted, but decides nothing).
+ * Opens the circuit for the period a failing 429 or 503 asked for. Called after the failure is recorded:
+ * if that failure opened the circuit itself, `openFor` only lengthens the open period (it never shortens
+ * one, so a longer `resetTimeout` wins); otherwise it opens it with reason `retry_after`.
  */
 function openForRetryAfter(o: ResolvedAxiosOptions, breaker: CircuitBreaker<never>, answer: unknown): void {
   if (!o.respectRetryAfter) return;

@@ -84,8 +84,9 @@ export interface AxiosBreakerOptions extends BreakerOptionsForAxios {
     config: InternalAxiosRequestConfig,
   ) => FallbackResponse | PromiseLike<FallbackResponse>;
   /**
-   * When a failing 429 or 503 carries `Retry-After` (seconds or an HTTP date), open the circuit for that
-   * long through `breaker.openFor(ms, { reason: 'retry_after' })`.
+   * When a failing 429 or 503 carries `Retry-After` (seconds or an HTTP date), keep the circuit open for
+   * at least that long through `breaker.openFor(ms, { reason: 'retry_after' })`: it opens a closed circuit
+   * (reason `retry_after`) and lengthens an open period that is shorter, never shortening one.
    * @defaultValue true
    */
   readonly respectRetryAfter?: boolean;

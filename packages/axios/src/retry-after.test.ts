@@ -96,6 +96,16 @@ describe('Retry-After', () => {
     const { http, breaker } = client({ failureThreshold: 1, resetTimeout: 1000 });
     h.upstream.mode = { status: 503, headers: { 'retry-after': '60' } };
     await settle(http.get('/x'));
+    // The failure opened it (for 1 s); Retry-After lengthened the open period without a new transition.
+    expect(transitions.map((t) => t.reason)).toEqual(['consecutive_failures']);
+    await expectOpenFor(http, breaker, 60_000);
+  });
+
+  it('keeps a longer resetTimeout when the same failure trips the breaker (never shortens)', async () => {
+    const { http, breaker } = client({ failureThreshold: 1, resetTimeout: 60_000 });
+    h.upstream.mode = { status: 503, headers: { 'retry-after': '5' } };
+    await settle(http.get('/x'));
+    expect(transitions.map((t) => t.reason)).toEqual(['consecutive_failures']);
     await expectOpenFor(http, breaker, 60_000);
   });
 
@@ -109,7 +119,7 @@ describe('Retry-After', () => {
     expect(transitions.map((t) => `${t.from}>${t.to}:${t.reason}`)).toEqual([
       'closed>open:consecutive_failures',
       'open>half_open:reset_timeout',
-      'half_open>open:retry_after',
+      'half_open>open:trial_failed',
     ]);
     expect(breaker.getMetrics().inFlight).toBe(0);
     await expectOpenFor(http, breaker, 45_000);
