@@ -198,7 +198,7 @@ function admitted(
       try {
         if (judge(o, 'isFailure', o.isFailure ?? defaultIsFailure, response, true)) {
           permit.failure(statusOf(response) ?? response);
-          openForRetryAfter(o, breaker, response);
+          openForRetryAfter(o, breaker, response, permit);
         } else {
           permit.success();
         }
@@ -220,7 +220,7 @@ function admitted(
         if (outcome === 'failure') {
           failed = true;
           permit.failure(statusOf(error) ?? error);
-          openForRetryAfter(o, breaker, error);
+          openForRetryAfter(o, breaker, error, permit);
         } else if (outcome === 'success') {
           permit.success();
         } else {
@@ -240,10 +240,15 @@ function admitted(
  * if that failure opened the circuit itself, `openFor` only lengthens the open period (it never shortens
  * one, so a longer `resetTimeout` wins); otherwise it opens it with reason `retry_after`.
  */
-function openForRetryAfter(o: ResolvedAxiosOptions, breaker: CircuitBreaker<never>, answer: unknown): void {
+function openForRetryAfter(
+  o: ResolvedAxiosOptions,
+  breaker: CircuitBreaker<never>,
+  answer: unknown,
+  cause: Permit,
+): void {
   if (!o.respectRetryAfter) return;
   const ms = retryAfterOf(answer, Date.now());
-  if (ms !== undefined) breaker.openFor(ms, { reason: 'retry_after' });
+  if (ms !== undefined) breaker.openFor(ms, { reason: 'retry_after', cause });
 }
 
 async function fallbackResponse(

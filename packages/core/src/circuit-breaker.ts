@@ -53,7 +53,11 @@ export interface ExecuteOptions extends AcquireOptions {
 }
 
 /** How getMetrics() shows an open circuit whose reset period is over (no trials have started). */
-const HALF_OPEN_DUE: InternalState = Object.freeze({ kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 });
+const HALF_OPEN_DUE: InternalState = Object.freeze({
+  kind: 'half_open',
+  trialsInFlight: 0,
+  trialSuccesses: 0,
+});
 
 /** A snapshot of a breaker's numbers, from {@link CircuitBreaker.getMetrics}. */
 export interface BreakerMetrics {
@@ -265,9 +269,11 @@ export class CircuitBreaker<TFallback = never> {
    * shortens a longer open period (nor ends forced_open or disabled).
    *
    * @param options.reason - the transition reason; `manual` unless given (the Axios adapter passes `retry_after`).
+   * @param options.cause - the permit of the call that asked for it (an upstream's `Retry-After`): the
+   * transition span is then its child, as for a trip by a rule.
    * @throws RangeError when `durationMs` is negative, NaN or infinite.
    */
-  openFor(durationMs: number, options?: { reason?: TransitionReason }): void {
+  openFor(durationMs: number, options?: { reason?: TransitionReason; cause?: Permit }): void {
     checkDuration('openFor(durationMs)', durationMs);
     const reason = options?.reason ?? 'manual';
     const s = this.current();
@@ -279,7 +285,12 @@ export class CircuitBreaker<TFallback = never> {
       if (until > s.halfOpenAt) this.s = { kind: 'open', openedAt: s.openedAt, halfOpenAt: until };
       return;
     }
-    this.transition({ kind: 'open', openedAt: now, halfOpenAt: until }, reason, undefined, undefined);
+    const cause = options?.cause;
+    const own =
+      cause instanceof BreakerPermit && cause.breaker === (this as CircuitBreaker<unknown>)
+        ? cause
+        : undefined;
+    this.transition({ kind: 'open', openedAt: now, halfOpenAt: until }, reason, own, undefined);
   }
 
   /** Closes the circuit and clears the counts that decide (consecutive failures, the window). */
@@ -309,7 +320,8 @@ export class CircuitBreaker<TFallback = never> {
   getMetrics(): BreakerMetrics {
     // Reading numbers must not change state (a health check would emit a transition in its own trace):
     // a due open → half_open is reported as half_open and happens on the next call.
-    const s: InternalState = this._peekState() === 'half_open' && this.s.kind === 'open' ? HALF_OPEN_DUE : this.s;
+    const s: InternalState =
+      this._peekState() === 'half_open' && this.s.kind === 'open' ? HALF_OPEN_DUE : this.s;
     const now = this._options.clock.now();
     const w = this.window;
     w?.expire(now);

@@ -324,6 +324,24 @@ describe('telemetry', () => {
     expect(reject?.links[0]?.context.spanId).toBe(reopen?.spanContext().spanId);
   });
 
+  it('parents an openFor() transition to the call given as its cause', async () => {
+    const breaker = make({ failureThreshold: 10 });
+    const request = await inRequest(sdk, async () => {
+      const permit = breaker.acquire();
+      permit.failure(503);
+      return permit;
+    });
+    const permit = (request.result as PromiseFulfilledResult<ReturnType<typeof breaker.acquire>>).value;
+    await context.with(ROOT_CONTEXT, async () =>
+      breaker.openFor(5000, { reason: 'retry_after', cause: permit }),
+    );
+    const [open] = spansNamed(sdk, 'circuit_breaker.transition');
+    expect(open?.attributes['tripswitch.breaker.reason']).toBe('retry_after');
+    expect(open?.parentSpanContext?.spanId).toBe(request.span.spanContext().spanId);
+    expect(open?.links.map((l) => l.context.spanId)).toEqual([request.span.spanContext().spanId]);
+    expect(breaker.retryAfterMs).toBe(5000);
+  });
+
   it('reports the failure rate of window breakers, and the rate rule numbers on the transition', async () => {
     const breaker = new CircuitBreaker({
       name: 'payments',
