@@ -1,0 +1,39 @@
+// The entry point of `npm run demo`. Only the command line and the OpenTelemetry SDK are loaded up front:
+// express, koa and axios are imported after the SDK has started, so its instrumentations can patch them.
+import { HELP, readArgs } from './args.js';
+import { ConsoleSpanView } from './console-spans.js';
+import { startTelemetry } from './telemetry.js';
+
+let args: ReturnType<typeof readArgs>;
+try {
+  args = readArgs(process.argv.slice(2), process.stdout.isTTY === true);
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${HELP}`);
+  process.exit(2);
+}
+if (args === undefined) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+// Lines from the span view go to the terminal view once it exists.
+const output = { log: (line: string) => console.log(line) };
+const spanView = new ConsoleSpanView((line) => output.log(line));
+const metrics = {
+  url: `http://${args.metricsHost}:${args.metricsPort}/metrics`,
+  error: undefined as Error | undefined,
+};
+const telemetry = startTelemetry({
+  metricsPort: args.metricsPort,
+  metricsHost: args.metricsHost,
+  consoleSpans: spanView,
+  onMetricsServer: (error) => {
+    metrics.error = error;
+    if (error !== undefined)
+      output.log(`metrics: cannot listen on port ${args.metricsPort} (${error.message}); try --metrics-port`);
+  },
+});
+
+const { runDemo } = await import('./run.js');
+process.exitCode = await runDemo({ args, telemetry, output, spanView, metrics });
+process.exit();

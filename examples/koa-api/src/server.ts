@@ -1,0 +1,16 @@
+import { createApp } from './app.js';
+import { sdk } from './telemetry.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const server = createApp().listen(port, '127.0.0.1', () => {
+  console.log(`koa-api listening on http://127.0.0.1:${port}`);
+  console.log(`metrics on http://127.0.0.1:${process.env.METRICS_PORT ?? 9464}/metrics`);
+});
+
+// Flush spans and stop the metrics endpoint before exiting.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.close();
+    void sdk.shutdown().finally(() => process.exit(0));
+  });
+}
