@@ -1,8 +1,6 @@
-// The entry point of `npm run demo`. Only the command line and the OpenTelemetry SDK are loaded up front:
-// express, koa and axios are imported after the SDK has started, so its instrumentations can patch them.
+// The entry point of `npm run demo`. Only the command line is read up front; then the OpenTelemetry SDK
+// starts, and express, koa and axios are imported after it, so its instrumentations can patch them.
 import { HELP, readArgs } from './args.js';
-import { ConsoleSpanView } from './console-spans.js';
-import { startTelemetry } from './telemetry.js';
 
 let args: ReturnType<typeof readArgs>;
 try {
@@ -15,6 +13,16 @@ if (args === undefined) {
   process.stdout.write(HELP);
   process.exit(0);
 }
+
+// `npm run demo | head`: once the reader is gone there is nobody left to show anything to.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+console.log('tripswitch demo: starting OpenTelemetry, the upstream and the APIs…');
+const { ConsoleSpanView } = await import('./console-spans.js');
+const { startTelemetry } = await import('./telemetry.js');
 
 // Lines from the span view go to the terminal view once it exists.
 const output = { log: (line: string) => console.log(line) };

@@ -66,7 +66,7 @@ export async function runDemo({ args, telemetry, output, spanView, metrics }: De
 
   console.log(
     [
-      'tripswitch demo: breakers per route (Express, Koa) and per upstream (Axios), all on 127.0.0.1',
+      'Breakers per route (Express, Koa) and per upstream (Axios), all on 127.0.0.1:',
       `  upstream     ${upstream.origin}  (cycles: ${args.phases.map((p) => `${p.mode} ${p.durationMs / 1000}s`).join(' → ')})`,
       `  Express API  ${expressApi.origin}  GET /quotes/:symbol, GET /profile/:id, GET /health/breakers`,
       `  Koa API      ${koaApi.origin}  GET /orders/:id, GET /health/breakers`,
