@@ -127,13 +127,7 @@ export function httpTables(result, rounds) {
 }
 
 export function targetsTable(judged) {
-  const rows = judged.map((t) => [
-    t.name,
-    t.target,
-    t.shown,
-    t.met === undefined ? 'not run' : t.met ? 'met' : '**missed**',
-    t.others,
-  ]);
+  const rows = judged.map((t) => [t.name, t.target, t.shown, t.verdict, t.others]);
   return section(
     'Targets (issue 7)',
     table(['case', 'target', 'this run', 'verdict', 'others, this run'], rows, ['l', 'l', 'l', 'l', 'l']),
