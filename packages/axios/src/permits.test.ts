@@ -204,7 +204,9 @@ describe('a storm of 1,000 requests', () => {
     expect(seen.canceled).toBeGreaterThan(0);
     expect(seen.timeouts).toBeGreaterThan(0);
     expect(m.ignoredCount).toBeGreaterThan(0);
-    expect(m.successCount + m.failureCount + m.ignoredCount).toBeGreaterThan(total / 2);
+    // Not a timing target: on a loaded machine hanging trials hold half_open longer and more requests are
+    // rejected, but a storm that admitted only a handful would not have exercised the permits.
+    expect(m.successCount + m.failureCount + m.ignoredCount).toBeGreaterThan(total / 10);
     expect(m.stateChanges).toBeGreaterThan(2);
 
     // Afterwards the breaker still admits its trial calls: trip it, wait it out, and both trials go through.
