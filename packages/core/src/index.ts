@@ -25,6 +25,20 @@ export type {
   Unsubscribe,
 } from './events.js';
 export {
+  type BreakerHealthBody,
+  type BreakerHealthOptions,
+  type HttpAdapterOptions,
+  type HttpCircuitOpenError,
+  healthReport,
+  type RejectionBody,
+  type ResolvedHttpAdapterOptions,
+  rejectionBody,
+  resolveHealthOptions,
+  resolveHttpAdapterOptions,
+  retryAfterSeconds,
+  toHttpError,
+} from './http-adapter.js';
+export {
   type CircuitBreakerOptions,
   type CountWindow,
   DEFAULTS,

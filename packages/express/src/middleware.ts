@@ -1,7 +1,7 @@
-import { type CircuitOpenError, isCircuitOpenError, type Permit } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, type Permit, toHttpError } from '@tripswitch/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
-import { sendRejection, toHttpError } from './respond.js';
+import { sendRejection } from './respond.js';
 
 /** Where the current request's permit listens for an error on its way out of the route. */
 const ON_ERROR: unique symbol = Symbol('tripswitch.onError');

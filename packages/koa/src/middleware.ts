@@ -1,7 +1,7 @@
-import { type CircuitOpenError, isCircuitOpenError, type Permit } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, type Permit, rejectionBody } from '@tripswitch/core';
 import type { Context, Middleware } from 'koa';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
-import { rejectionBody, toHttpError } from './respond.js';
+import { toHttpError } from './respond.js';
 
 /**
  * Creates a middleware that puts a `@koa/router` route behind a circuit breaker: admitted requests go on
