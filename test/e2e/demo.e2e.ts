@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardQueries, FILES, toPromQL } from '../../examples/observability/src/dashboard.js';
 import { type DemoProcess, startDemo } from './demo-process.js';
 import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.js';
-import { freePort, isRunning } from './process.js';
+import { freePort, isRunning, pollUntil } from './process.js';
 import { ensurePrometheus, type RunningPrometheus, type Series, startPrometheus } from './prometheus.js';
 import { checkTraceChain } from './trace-chain.js';
 
 // A short, deterministic run: 4 s healthy, an outage (errors, then a hang), a short recovery so that the
 // 503 + Retry-After meets closed breakers (which it then opens, reason retry_after), and healthy again.
-const PHASES = 'healthy:4,erroring:4,hanging:2,healthy:3,unavailable:4,healthy:7';
-const DURATION_S = 24;
+const PHASES = 'healthy:4,erroring:4,hanging:2,healthy:4,unavailable:4,healthy:7';
+const DURATION_S = 25;
 const OPEN_BREAKER = 'quotes-upstream';
 const ALERTS = ['CircuitBreakerOpen', 'CircuitBreakerFlapping', 'CircuitBreakerRejectionShareRising'];
 
@@ -85,6 +85,20 @@ describe.skipIf(typeof binaries === 'string')('npm run demo, scraped by a real P
     endS = Date.now() / 1000;
   });
 
+  /**
+   * The names of the queries that have not returned data over the run, polled for up to 15 s (rules are
+   * evaluated, and the last scrapes ingested, a moment after the demo ends).
+   */
+  async function withoutData(queries: readonly (readonly [string, string])[]): Promise<string[]> {
+    let empty: string[] = queries.map(([name]) => name);
+    await pollUntil('every query to return data', 15_000, async () => {
+      const results = await Promise.all(queries.map(([, q]) => prometheus!.queryRange(q, startS, endS)));
+      empty = queries.filter((_, i) => !hasData(results[i]!)).map(([name]) => name);
+      return empty.length === 0;
+    }).catch(() => {});
+    return empty;
+  }
+
   afterAll(async () => {
     const pids = [demo?.pid, prometheus?.pid].filter((pid) => pid !== undefined);
     await demo?.stop();
@@ -124,11 +138,7 @@ describe.skipIf(typeof binaries === 'string')('npm run demo, scraped by a real P
   it('every PromQL query of the Grafana dashboard returns data', async () => {
     const queries = dashboardQueries();
     expect(queries.length).toBeGreaterThanOrEqual(6);
-    const empty: string[] = [];
-    for (const q of queries) {
-      if (!hasData(await prometheus!.queryRange(toPromQL(q.expr), startS, endS)))
-        empty.push(`${q.panel} (${q.refId})`);
-    }
+    const empty = await withoutData(queries.map((q) => [`${q.panel} (${q.refId})`, toPromQL(q.expr)]));
     expect(empty).toEqual([]);
   });
 
@@ -140,10 +150,7 @@ describe.skipIf(typeof binaries === 'string')('npm run demo, scraped by a real P
     expect(rules.map((r) => r.name)).toEqual(expect.arrayContaining(ALERTS));
     for (const rule of rules)
       expect([rule.name, rule.health, rule.lastError ?? '']).toEqual([rule.name, 'ok', '']);
-    const empty: string[] = [];
-    for (const rule of rules) {
-      if (!hasData(await prometheus!.queryRange(rule.query, startS, endS))) empty.push(rule.name);
-    }
+    const empty = await withoutData(rules.map((r) => [r.name, r.query]));
     expect(empty).toEqual([]);
   });
 

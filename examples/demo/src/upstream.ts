@@ -9,21 +9,19 @@ const HEALTHY_DELAY_MS = 20;
 export interface FlakyUpstream {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
+  /** What it does with the next requests; the schedule changes it. */
   mode: UpstreamMode;
-  /** Seconds sent in `Retry-After` while `unavailable`. */
-  retryAfterSeconds: number;
-  /** Requests received so far. */
-  readonly requests: number;
   close(): Promise<void>;
 }
 
 /**
- * A local dependency that misbehaves on command: every request is answered according to `mode`.
- * It answers any path with a small JSON document, so the APIs can ask it for quotes or orders alike.
+ * A local dependency that misbehaves on command: every request is answered according to `mode`, with
+ * `Retry-After: <retryAfterSeconds>` on the 503s. It answers any path with a small JSON document, so the
+ * APIs can ask it for quotes or orders alike.
  */
 export async function startFlakyUpstream(retryAfterSeconds: number): Promise<FlakyUpstream> {
   const pending = new Set<NodeJS.Timeout>();
-  const state = { mode: 'healthy' as UpstreamMode, retryAfterSeconds, requests: 0 };
+  const state = { mode: 'healthy' as UpstreamMode, requests: 0 };
 
   const server: Server = createServer((req, res) => {
     state.requests++;
@@ -54,7 +52,7 @@ export async function startFlakyUpstream(retryAfterSeconds: number): Promise<Fla
         later(HANG_MS, () => answer(200, { path: req.url, late: true }));
         return;
       case 'unavailable':
-        answer(503, { error: 'maintenance' }, { 'retry-after': String(state.retryAfterSeconds) });
+        answer(503, { error: 'maintenance' }, { 'retry-after': String(retryAfterSeconds) });
         return;
     }
   });
@@ -68,15 +66,6 @@ export async function startFlakyUpstream(retryAfterSeconds: number): Promise<Fla
     },
     set mode(mode: UpstreamMode) {
       state.mode = mode;
-    },
-    get retryAfterSeconds() {
-      return state.retryAfterSeconds;
-    },
-    set retryAfterSeconds(seconds: number) {
-      state.retryAfterSeconds = seconds;
-    },
-    get requests() {
-      return state.requests;
     },
     close: () => {
       for (const timer of pending) clearTimeout(timer);
