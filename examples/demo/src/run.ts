@@ -23,16 +23,18 @@ export interface DemoContext {
 /** Resolves after `ms`, or on the first SIGINT / SIGTERM; a second Ctrl-C exits at once. */
 function untilDoneOrInterrupted(ms: number): Promise<string> {
   return new Promise((resolve) => {
-    const done = (why: string) => () => {
+    const onInterrupt = () => done('interrupted');
+    const onTerminate = () => done('terminated');
+    const timer = setTimeout(() => done('duration reached'), ms);
+    process.once('SIGINT', onInterrupt);
+    process.once('SIGTERM', onTerminate);
+    function done(why: string): void {
       clearTimeout(timer);
-      process.removeAllListeners('SIGTERM');
-      process.removeAllListeners('SIGINT');
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onTerminate);
       process.once('SIGINT', () => process.exit(130));
       resolve(why);
-    };
-    const timer = setTimeout(done('duration reached'), ms);
-    process.once('SIGINT', done('interrupted'));
-    process.once('SIGTERM', done('terminated'));
+    }
   });
 }
 
@@ -42,17 +44,6 @@ export async function runDemo({ args, telemetry, output, spanView, metrics }: De
   const upstream = await startFlakyUpstream(args.retryAfterSeconds);
   const expressApi = await startExpressApi(upstream.origin, registry, args.resetTimeoutMs);
   const koaApi = await startKoaApi(upstream.origin, registry, args.resetTimeoutMs);
-  const load = startLoad({
-    targets: [
-      `${expressApi.origin}/quotes/ACME`,
-      `${koaApi.origin}/orders/17`,
-      `${expressApi.origin}/quotes/INIT`,
-      `${koaApi.origin}/orders/42`,
-      `${expressApi.origin}/profile/7`,
-    ],
-    ratePerSecond: args.ratePerSecond,
-    maxRequests: args.maxRequests,
-  });
   const view = new View({
     registry,
     live: args.live,
@@ -76,6 +67,17 @@ export async function runDemo({ args, telemetry, output, spanView, metrics }: De
       '',
     ].join('\n'),
   );
+  const load = startLoad({
+    targets: [
+      `${expressApi.origin}/quotes/ACME`,
+      `${koaApi.origin}/orders/17`,
+      `${expressApi.origin}/quotes/INIT`,
+      `${koaApi.origin}/orders/42`,
+      `${expressApi.origin}/profile/7`,
+    ],
+    ratePerSecond: args.ratePerSecond,
+    maxRequests: args.maxRequests,
+  });
   const stopSchedule = runSchedule(args.phases, (phase) => {
     upstream.mode = phase.mode;
     view.log(`upstream is ${phase.mode}: it ${MODE_DESCRIPTIONS[phase.mode]}`);

@@ -39,6 +39,7 @@ export class View {
   constructor(private readonly options: ViewOptions) {}
 
   start(): void {
+    this.lastPlainTable = performance.now();
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
 
