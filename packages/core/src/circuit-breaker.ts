@@ -155,13 +155,13 @@ export class CircuitBreaker<TFallback = never> {
   ): Promise<T | TFallback> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const permit = this.admit(options?.attributes);
+    const permit = this.admit(options?.attributes, true);
+    const fallback = this._options.fallback;
     if (!(permit instanceof BreakerPermit)) {
-      const fallback = this._options.fallback;
       return fallback === undefined ? Promise.reject(permit) : callFallback<TFallback>(fallback, permit);
     }
-    // Not an async function: one `.then` on fn's promise costs less than an async frame and its extra
-    // promise, and this is every call's path.
+    // Not an async function: this is every call's path, and an async frame costs an extra promise and
+    // microtask hop.
     let pending: T | PromiseLike<T>;
     try {
       pending =
@@ -173,9 +173,23 @@ export class CircuitBreaker<TFallback = never> {
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return Promise.resolve(pending).then(
-      (value) => this.afterResult(permit, value),
-      (error: unknown) => this.afterError(permit, error, signal),
+    const result = Promise.resolve(pending);
+    if (fallback === undefined) {
+      // Without a fallback the caller gets fn's own promise: its value or error unchanged, with no extra
+      // hop, and no re-throw on the failure path. The outcome is recorded on the side; these reactions
+      // were attached first, so they run before the caller's `await` resumes. They cannot throw.
+      result.then(
+        (value) => this.recordResult(permit, value),
+        (error: unknown) => this.recordError(permit, error, signal),
+      );
+      return result;
+    }
+    return result.then(
+      (value) => (this.recordResult(permit, value) ? fallback(value) : value) as T | TFallback,
+      (error: unknown) => {
+        if (this.recordError(permit, error, signal)) return fallback(error) as TFallback;
+        throw error;
+      },
     );
   }
 
@@ -203,7 +217,8 @@ export class CircuitBreaker<TFallback = never> {
    * breaker rejects the call (the rejection is counted and emitted).
    */
   tryAcquire(options?: AcquireOptions): Permit | undefined {
-    const permit = this.admit(options?.attributes);
+    // No CircuitOpenError is built for a rejection here unless a `reject` listener wants one.
+    const permit = this.admit(options?.attributes, false);
     return permit instanceof BreakerPermit ? permit : undefined;
   }
 
@@ -213,7 +228,7 @@ export class CircuitBreaker<TFallback = never> {
    * @throws {@link CircuitOpenError}
    */
   acquire(options?: AcquireOptions): Permit {
-    const permit = this.admit(options?.attributes);
+    const permit = this.admit(options?.attributes, true);
     if (permit instanceof BreakerPermit) return permit;
     throw permit;
   }
@@ -405,38 +420,46 @@ export class CircuitBreaker<TFallback = never> {
   /** @internal the current internal state, after a due open → half_open step. */
   private current(): InternalState {
     const s = this.s;
-    if (s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt) {
-      this.transition(
-        { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 },
-        'reset_timeout',
-        undefined,
-        undefined,
-      );
-    }
+    if (s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt) this.halfOpen();
     return this.s;
   }
 
-  /** The admission decision: a permit, or the rejection (already counted and emitted). */
-  private admit(attributes: Attributes | undefined): BreakerPermit | CircuitOpenError {
+  /** The lazy open → half_open step, once the reset period is over. */
+  private halfOpen(): void {
+    this.transition(
+      { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 },
+      'reset_timeout',
+      undefined,
+      undefined,
+    );
+  }
+
+  /**
+   * The admission decision: a permit, or the rejection (already counted and emitted), which is built only
+   * when `wantError` or a `reject` listener needs it.
+   */
+  private admit(
+    attributes: Attributes | undefined,
+    wantError: boolean,
+  ): BreakerPermit | CircuitOpenError | undefined {
     let s = this.s;
     let trial = false;
     if (s.kind !== 'closed' && s.kind !== 'disabled') {
-      s = this.current();
+      if (s.kind === 'open') {
+        const now = this._options.clock.now();
+        if (now < s.halfOpenAt)
+          return this.reject(s.kind, 'circuit_open', s.halfOpenAt - now, attributes, wantError);
+        this.halfOpen();
+        s = this.s;
+      }
       if (s.kind === 'half_open') {
         if (s.trialsInFlight + s.trialSuccesses >= this._options.halfOpenMaxCalls) {
-          return this.reject(s.kind, 'half_open_full', 0, attributes);
+          return this.reject(s.kind, 'half_open_full', 0, attributes, wantError);
         }
         s.trialsInFlight++;
         trial = true;
-      } else if (s.kind === 'open') {
-        return this.reject(
-          s.kind,
-          'circuit_open',
-          Math.max(0, s.halfOpenAt - this._options.clock.now()),
-          attributes,
-        );
       } else if (s.kind === 'forced_open') {
-        return this.reject(s.kind, 'circuit_open', Number.POSITIVE_INFINITY, attributes);
+        return this.reject(s.kind, 'circuit_open', Number.POSITIVE_INFINITY, attributes, wantError);
       }
     }
     this.inFlight++;
@@ -459,17 +482,17 @@ export class CircuitBreaker<TFallback = never> {
     kind: RejectionKind,
     retryAfterMs: number,
     attributes: Attributes | undefined,
-  ): CircuitOpenError {
+    wantError: boolean,
+  ): CircuitOpenError | undefined {
     this.rejectedCount++;
-    const error = createCircuitOpenError(
-      this.name,
-      state,
-      retryAfterMs,
-      kind,
-      this._options.rejectionStackTraces,
-    );
-    this.emitter?.emit('reject', { error });
-    this._telemetry?.rejected(error, attributes);
+    const emitter = this.emitter;
+    const listened = emitter?.has('reject') === true;
+    const error =
+      wantError || listened
+        ? createCircuitOpenError(this.name, state, retryAfterMs, kind, this._options.rejectionStackTraces)
+        : undefined;
+    if (listened) emitter?.emit('reject', { error: error as CircuitOpenError });
+    this._telemetry?.rejected(state, kind, retryAfterMs, attributes);
     return error;
   }
 
@@ -610,29 +633,21 @@ export class CircuitBreaker<TFallback = never> {
     }
   }
 
-  private afterResult<T>(permit: BreakerPermit, value: T): T | TFallback | PromiseLike<TFallback> {
-    const o = this._options;
-    if (o.isResultFailure !== undefined && this.judge('isResultFailure', o.isResultFailure, value)) {
-      this._settle(permit, FAILURE, value);
-      return o.fallback === undefined ? value : (o.fallback(value) as TFallback | PromiseLike<TFallback>);
-    }
-    this._settle(permit, SUCCESS, undefined);
-    return value;
+  /** Settles a call that returned `value`; true when `isResultFailure` judged it a failure. */
+  private recordResult(permit: BreakerPermit, value: unknown): boolean {
+    const judge = this._options.isResultFailure;
+    const failed = judge !== undefined && this.judge('isResultFailure', judge, value);
+    this._settle(permit, failed ? FAILURE : SUCCESS, failed ? value : undefined);
+    return failed;
   }
 
-  private afterError(
-    permit: BreakerPermit,
-    error: unknown,
-    signal: AbortSignal | undefined,
-  ): TFallback | PromiseLike<TFallback> {
+  /** Settles a call that threw `error`; true when it counted as a failure. */
+  private recordError(permit: BreakerPermit, error: unknown, signal: AbortSignal | undefined): boolean {
     // The breaker's own deadline is always a failure: `isFailure` and `ignore` judge what fn throws, and a
     // typical status-based `isFailure` would otherwise count every timeout as a success.
     const outcome = signal?.aborted ? IGNORED : isOwnTimeout(error) ? FAILURE : this.classifyError(error);
     this._settle(permit, outcome, error);
-    const fallback = this._options.fallback;
-    if (outcome === FAILURE && fallback !== undefined)
-      return fallback(error) as TFallback | PromiseLike<TFallback>;
-    throw error;
+    return outcome === FAILURE;
   }
 
   private runTimed<T>(

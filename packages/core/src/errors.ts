@@ -21,9 +21,11 @@ export type RejectionKind = 'circuit_open' | 'half_open_full';
 /**
  * Thrown (or passed on) when a breaker rejects a call without running it.
  *
- * Its stack trace is not captured by default: rejections happen in bulk under overload, and capturing a
- * stack is the most expensive part of creating an error. Pass `rejectionStackTraces: true` to a breaker
- * to get them.
+ * Breakers build their rejections without running the `Error` constructor, because rejections come in
+ * floods exactly when a service is overloaded, and constructing a native error (even without a stack)
+ * is most of a rejection's cost. Such a rejection is `instanceof CircuitOpenError` and `instanceof
+ * Error`, has `name`, `message` and every field below, and its `stack` is just its first line. Pass
+ * `rejectionStackTraces: true` to a breaker to get native errors with captured stack traces instead.
  */
 export class CircuitOpenError extends CircuitBreakerError {
   /** The name of the breaker that rejected the call. */
@@ -36,12 +38,7 @@ export class CircuitOpenError extends CircuitBreakerError {
   readonly kind: RejectionKind;
 
   constructor(breakerName: string, state: CircuitState, retryAfterMs: number, kind: RejectionKind) {
-    super(
-      'CIRCUIT_OPEN',
-      kind === 'half_open_full'
-        ? `circuit breaker "${breakerName}" is half-open and its trial calls are all in flight`
-        : `circuit breaker "${breakerName}" is ${state === 'forced_open' ? 'forced open' : 'open'}`,
-    );
+    super('CIRCUIT_OPEN', rejectionMessage(breakerName, state, kind));
     this.name = 'CircuitOpenError';
     this.breakerName = breakerName;
     this.state = state;
@@ -87,7 +84,26 @@ export function isCircuitBreakerError(error: unknown): error is CircuitBreakerEr
   return hasCode(error, 'CIRCUIT_OPEN') || hasCode(error, 'CALL_TIMEOUT');
 }
 
-/** @internal builds a rejection, skipping the stack capture unless asked: it dominates the cost. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+// What a rejection built without the Error constructor answers for `stack`: its first line, as a native
+// error with `Error.stackTraceLimit = 0` would. Assigning `stack` stores an own value, as on any error.
+Object.defineProperty(CircuitOpenError.prototype, 'stack', {
+  configurable: true,
+  get(this: CircuitOpenError): string {
+    return `${this.name}: ${this.message}`;
+  },
+  set(this: CircuitOpenError, value: unknown) {
+    Object.defineProperty(this, 'stack', { value, writable: true, configurable: true });
+  },
+});
+// `Object.prototype.toString` then says `[object Error]`, which some error handlers check.
+Object.defineProperty(CircuitOpenError.prototype, Symbol.toStringTag, { value: 'Error', configurable: true });
+
+/**
+ * @internal Builds a rejection. By default without the Error constructor (see {@link CircuitOpenError}),
+ * which costs about 20 ns instead of 0.5 µs here; with `withStack`, a native error with its stack trace.
+ */
 export function createCircuitOpenError(
   breakerName: string,
   state: CircuitState,
@@ -96,11 +112,19 @@ export function createCircuitOpenError(
   withStack: boolean,
 ): CircuitOpenError {
   if (withStack) return new CircuitOpenError(breakerName, state, retryAfterMs, kind);
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new CircuitOpenError(breakerName, state, retryAfterMs, kind);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  const error = Object.create(CircuitOpenError.prototype) as Writable<CircuitOpenError>;
+  error.message = rejectionMessage(breakerName, state, kind);
+  error.name = 'CircuitOpenError';
+  error.code = 'CIRCUIT_OPEN';
+  error.breakerName = breakerName;
+  error.state = state;
+  error.retryAfterMs = retryAfterMs;
+  error.kind = kind;
+  return error;
+}
+
+function rejectionMessage(breakerName: string, state: CircuitState, kind: RejectionKind): string {
+  return kind === 'half_open_full'
+    ? `circuit breaker "${breakerName}" is half-open and its trial calls are all in flight`
+    : `circuit breaker "${breakerName}" is ${state === 'forced_open' ? 'forced open' : 'open'}`;
 }

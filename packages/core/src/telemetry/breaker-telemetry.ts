@@ -17,7 +17,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { CircuitBreaker } from '../circuit-breaker.js';
-import type { CircuitOpenError } from '../errors.js';
+import type { RejectionKind } from '../errors.js';
 import type { TelemetryOptions } from '../options.js';
 import type { BreakerPermit, Outcome } from '../permit.js';
 import { CircuitState, type TransitionReason } from '../state.js';
@@ -46,6 +46,7 @@ import {
   OUTCOME_SUCCESS,
   SPAN_CALL,
 } from './names.js';
+import { SeriesAttributes } from './series-attributes.js';
 import { emitRejectSpan, emitTransitionSpan, validSpanContext } from './tracing.js';
 
 /** @internal the numbers behind a decision to open, for the transition span. */
@@ -60,7 +61,6 @@ export interface DecisionNumbers {
 const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 const STATES = Object.values(CircuitState);
 const OUTCOMES: readonly [string, string, string] = [OUTCOME_SUCCESS, OUTCOME_FAILURE, OUTCOME_IGNORED];
-const MAX_ERROR_TYPES = 100;
 /** Admissions between two looks at the global providers: an SDK registered later is used within this many calls. */
 const RECHECK_EVERY = 63;
 const NOT_SEEN: unique symbol = Symbol('not seen');
@@ -99,22 +99,23 @@ export class BreakerTelemetry implements StatusSource {
   private untilRecheck = RECHECK_EVERY;
   /** Set when a registry removed the breaker: the next status report is all zeros, then it is untracked. */
   private retiring = false;
-  private readonly nameAttrs: Attributes;
-  private readonly statusAttrs: Attributes[];
-  private readonly successAttrs: Array<Attributes | undefined> = [];
-  private successDurationAttrs: Attributes | undefined;
-  private readonly attrCache = new Map<string, Attributes>();
-  private readonly errorTypes = new Set<string>();
+  /** Made when the breaker first emits to a real provider. */
+  private attrs: SeriesAttributes | undefined;
 
   constructor(
     private readonly breaker: CircuitBreaker<unknown>,
     private readonly options: TelemetryOptions,
     private readonly traceCalls: boolean,
   ) {
-    this.nameAttrs = { [ATTR_NAME]: breaker.name };
-    this.statusAttrs = STATES.map((state) => ({ [ATTR_NAME]: breaker.name, [ATTR_STATE]: state }));
     this.ref = track(this);
+    // With an SDK around, this registers the breaker for `tripswitch.breaker.status` before its first
+    // call; without one it creates nothing (no tracer, instruments or attribute objects).
     this.refresh();
+  }
+
+  private series(): SeriesAttributes {
+    this.attrs ??= new SeriesAttributes(this.breaker.name);
+    return this.attrs;
   }
 
   /**
@@ -149,7 +150,7 @@ export class BreakerTelemetry implements StatusSource {
     try {
       const ctx = context.active();
       permit.ctx = ctx;
-      this.instruments?.activeCalls.add(1, this.nameAttrs);
+      this.instruments?.activeCalls.add(1, this.series().name);
       if (this.traceCalls && this.traceLive && this.tracer !== undefined) {
         const attributes: Attributes = {
           ...permit.attributes,
@@ -176,10 +177,12 @@ export class BreakerTelemetry implements StatusSource {
       const inst = this.instruments;
       const errorType = outcome === 1 ? errorTypeOf(error) : undefined;
       if (inst !== undefined) {
-        inst.activeCalls.add(-1, this.nameAttrs);
-        inst.calls.add(1, this.callAttrs(OUTCOMES[outcome], permit.state, errorType));
-        if (!Number.isNaN(durationMs))
-          inst.duration.record(durationMs / 1000, this.durationAttrs(outcome, errorType));
+        const series = this.series();
+        inst.activeCalls.add(-1, series.name);
+        inst.calls.add(1, series.call(OUTCOMES[outcome], permit.state, errorType));
+        if (!Number.isNaN(durationMs)) {
+          inst.duration.record(durationMs / 1000, series.duration(OUTCOMES[outcome], errorType));
+        }
       }
       if (outcome === 1) {
         const sc = validSpanContext(permit.ctx as Context);
@@ -203,18 +206,23 @@ export class BreakerTelemetry implements StatusSource {
     }
   }
 
-  rejected(error: CircuitOpenError, attributes: Attributes | undefined): void {
+  rejected(
+    state: CircuitState,
+    kind: RejectionKind,
+    retryAfterMs: number,
+    attributes: Attributes | undefined,
+  ): void {
     this.refresh();
     if (!this.live) return;
     try {
-      this.instruments?.calls.add(1, this.callAttrs(OUTCOME_REJECTED, error.state, error.kind));
+      this.instruments?.calls.add(1, this.series().call(OUTCOME_REJECTED, state, kind));
       if (this.traceLive && this.tracer !== undefined) {
         emitRejectSpan(
           this.tracer,
           this.breaker.name,
-          error.state,
-          error.kind,
-          error.retryAfterMs,
+          state,
+          kind,
+          retryAfterMs,
           attributes,
           this.openedBy,
           context.active(),
@@ -242,7 +250,10 @@ export class BreakerTelemetry implements StatusSource {
           [ATTR_PREVIOUS_STATE]: from,
           [ATTR_REASON]: reason,
         };
-        this.instruments?.transitions.add(1, this.cached(`t\0${to}\0${from}\0${reason}`, attributes));
+        this.instruments?.transitions.add(
+          1,
+          this.series().get(`t\0${to}\0${from}\0${reason}`, () => attributes),
+        );
         if (this.traceLive && this.tracer !== undefined) {
           const spanAttributes: Attributes = { ...attributes };
           if (numbers?.consecutiveFailures !== undefined)
@@ -277,15 +288,17 @@ export class BreakerTelemetry implements StatusSource {
       this.refresh();
       if (this.instruments?.provider !== provider) return;
       const state = this.retiring ? undefined : this.breaker._peekState();
+      const series = this.series();
+      const statuses = series.statuses();
       for (let i = 0; i < STATES.length; i++) {
-        result.observe(status, STATES[i] === state ? 1 : 0, this.statusAttrs[i]);
+        result.observe(status, STATES[i] === state ? 1 : 0, statuses[i]);
       }
       if (this.retiring) {
         untrack(this.ref);
         return;
       }
       const rate = this.breaker._failureRatio();
-      if (rate !== null) result.observe(failureRate, rate, this.nameAttrs);
+      if (rate !== null) result.observe(failureRate, rate, series.name);
     } catch (e) {
       this.report(e);
     }
@@ -309,17 +322,20 @@ export class BreakerTelemetry implements StatusSource {
     if (m === this.seenMetrics && t === this.seenTrace) return;
     this.seenMetrics = m;
     this.seenTrace = t;
+    this.traceLive = t !== undefined;
+    this.live = m !== undefined || this.traceLive;
     try {
-      const meterProvider = this.options.meterProvider ?? metrics.getMeterProvider();
-      const first = this.instruments?.provider !== meterProvider;
-      this.instruments = instrumentsFor(meterProvider);
-      this.tracer = (this.options.tracerProvider ?? trace.getTracerProvider()).getTracer(
-        INSTRUMENTATION_SCOPE,
-        VERSION,
-      );
-      this.traceLive = t !== undefined;
-      this.live = m !== undefined || this.traceLive;
-      if (first && m !== undefined) this.startSeries(this.instruments);
+      if (m === undefined) {
+        this.instruments = undefined;
+      } else {
+        const meterProvider = this.options.meterProvider ?? metrics.getMeterProvider();
+        const first = this.instruments?.provider !== meterProvider;
+        this.instruments = instrumentsFor(meterProvider);
+        if (first) this.startSeries(this.instruments);
+      }
+      this.tracer = this.traceLive
+        ? (this.options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE, VERSION)
+        : undefined;
     } catch (e) {
       this.live = false;
       this.report(e);
@@ -328,62 +344,10 @@ export class BreakerTelemetry implements StatusSource {
 
   /** Creates the call series up front, so a rejection counter exists before the first rejection. */
   private startSeries(inst: Instruments): void {
-    inst.calls.add(0, this.callAttrs(OUTCOME_SUCCESS, 'closed', undefined));
-    inst.calls.add(0, this.callAttrs(OUTCOME_FAILURE, 'closed', undefined));
-    inst.calls.add(0, this.callAttrs(OUTCOME_REJECTED, 'open', ERROR_TYPE_CIRCUIT_OPEN));
-  }
-
-  private callAttrs(outcome: string, state: string, errorType: string | undefined): Attributes {
-    if (outcome === OUTCOME_SUCCESS) {
-      const i = STATES.indexOf(state as CircuitState);
-      let attrs = this.successAttrs[i];
-      if (attrs === undefined) {
-        attrs = { [ATTR_NAME]: this.breaker.name, [ATTR_OUTCOME]: outcome, [ATTR_STATE]: state };
-        this.successAttrs[i] = attrs;
-      }
-      return attrs;
-    }
-    const et = errorType === undefined ? undefined : this.boundedErrorType(errorType);
-    const key = `c\0${outcome}\0${state}\0${et ?? ''}`;
-    let attrs = this.attrCache.get(key);
-    if (attrs === undefined) {
-      attrs = { [ATTR_NAME]: this.breaker.name, [ATTR_OUTCOME]: outcome, [ATTR_STATE]: state };
-      if (et !== undefined) attrs[ATTR_ERROR_TYPE] = et;
-      this.attrCache.set(key, attrs);
-    }
-    return attrs;
-  }
-
-  private durationAttrs(outcome: Outcome, errorType: string | undefined): Attributes {
-    if (outcome === 0) {
-      this.successDurationAttrs ??= { [ATTR_NAME]: this.breaker.name, [ATTR_OUTCOME]: OUTCOME_SUCCESS };
-      return this.successDurationAttrs;
-    }
-    const et = errorType === undefined ? undefined : this.boundedErrorType(errorType);
-    const key = `d\0${OUTCOMES[outcome]}\0${et ?? ''}`;
-    let attrs = this.attrCache.get(key);
-    if (attrs === undefined) {
-      attrs = { [ATTR_NAME]: this.breaker.name, [ATTR_OUTCOME]: OUTCOMES[outcome] };
-      if (et !== undefined) attrs[ATTR_ERROR_TYPE] = et;
-      this.attrCache.set(key, attrs);
-    }
-    return attrs;
-  }
-
-  /** Caps the distinct `error.type` values per breaker, so odd error codes cannot blow up cardinality. */
-  private boundedErrorType(errorType: string): string {
-    if (this.errorTypes.has(errorType)) return errorType;
-    if (this.errorTypes.size >= MAX_ERROR_TYPES) return ERROR_TYPE_OTHER;
-    this.errorTypes.add(errorType);
-    return errorType;
-  }
-
-  /** Reuses one attributes object per series, so a series costs one allocation in its lifetime. */
-  private cached(key: string, attrs: Attributes): Attributes {
-    const existing = this.attrCache.get(key);
-    if (existing !== undefined) return existing;
-    this.attrCache.set(key, attrs);
-    return attrs;
+    const series = this.series();
+    inst.calls.add(0, series.call(OUTCOME_SUCCESS, 'closed', undefined));
+    inst.calls.add(0, series.call(OUTCOME_FAILURE, 'closed', undefined));
+    inst.calls.add(0, series.call(OUTCOME_REJECTED, 'open', ERROR_TYPE_CIRCUIT_OPEN));
   }
 
   private report(error: unknown): void {
