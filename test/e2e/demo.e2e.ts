@@ -8,6 +8,10 @@ import { freePort, isRunning, pollUntil } from './process.js';
 import { ensurePrometheus, type RunningPrometheus, type Series, startPrometheus } from './prometheus.js';
 import { checkTraceChain } from './trace-chain.js';
 
+// `npm run test:e2e`: the demo, built, runs a scripted trip and recovery while a Prometheus of our own
+// scrapes it every second and evaluates the shipped alert rules, and a small OTLP/JSON receiver collects its
+// spans. Then: every dashboard query and rule expression returns data, the alerts fire, the traces link up.
+//
 // A short, deterministic run: 4 s healthy, an outage (errors, then a hang), a short recovery so that the
 // 503 + Retry-After meets closed breakers (which it then opens, reason retry_after), and healthy again.
 const PHASES = 'healthy:4,erroring:4,hanging:2,healthy:4,unavailable:4,healthy:7';
@@ -134,6 +138,16 @@ describe.skipIf(typeof binaries === 'string')('npm run demo, scraped by a real P
     expect(queries.length).toBeGreaterThanOrEqual(6);
     const empty = await withoutData(queries.map((q) => [`${q.panel} (${q.refId})`, toPromQL(q.expr)]));
     expect(empty).toEqual([]);
+  });
+
+  it('the state panel encodes open as 2 and closed as 0 (its value mappings)', async () => {
+    const panel = dashboardQueries().find((q) => q.panel === 'Breaker state over time')!;
+    const series = await prometheus!.queryRange(toPromQL(panel.expr), startS, endS);
+    const values = series
+      .find((s) => s.metric.tripswitch_breaker_name === OPEN_BREAKER)
+      ?.values.map(([, v]) => v);
+    expect(values).toContain('2');
+    expect(values?.at(-1)).toBe('0');
   });
 
   it('loads every rule of prometheus-alerts.yml, evaluates it without error, and each expression returns data', async () => {
