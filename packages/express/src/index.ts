@@ -1,4 +1,4 @@
 export { type BreakerHealthBody, type BreakerHealthOptions, breakerHealth } from './health.js';
-export { breaker } from './middleware.js';
+export { type BreakerMiddleware, breaker } from './middleware.js';
 export type { BreakerMiddlewareOptions } from './options.js';
 export type { HttpCircuitOpenError, RejectionBody } from './respond.js';

@@ -1,5 +1,5 @@
 import { type CircuitOpenError, isCircuitOpenError, type Permit, toHttpError } from '@tripswitch/core';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
 import { sendRejection } from './respond.js';
 
@@ -18,6 +18,16 @@ interface RouteLike {
 type ErrorSink = Response & { [ON_ERROR]?: (error: unknown) => void };
 
 /**
+ * The middleware {@link breaker} returns. Generic in the route parameters, so that placing it before a
+ * handler keeps Express's typing of `req.params` from the path (`/users/:id` → `req.params.id: string`).
+ */
+export type BreakerMiddleware = <P = Request['params']>(
+  req: Request<P>,
+  res: Response,
+  next: NextFunction,
+) => void;
+
+/**
  * Creates a route-level middleware that puts the route behind a circuit breaker: admitted requests go on
  * to the handler and their outcome is recorded; while the circuit is open, requests are answered with 503
  * and `Retry-After` without reaching the handler.
@@ -32,7 +42,7 @@ type ErrorSink = Response & { [ON_ERROR]?: (error: unknown) => void };
  * app.post('/orders', breaker({ failureThreshold: 3, resetTimeout: 10_000 }), createOrder);
  * ```
  */
-export function breaker(options?: BreakerMiddlewareOptions): RequestHandler {
+export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
   const o = resolveOptions(options);
   let hookErrorReported = false;
 
@@ -57,7 +67,8 @@ export function breaker(options?: BreakerMiddlewareOptions): RequestHandler {
     else sendRejection(res, error);
   }
 
-  return function tripswitchBreaker(req, res, next) {
+  // The body reads only what every route has; the generic type is for the handlers after it.
+  return function tripswitchBreaker(req: Request, res: Response, next: NextFunction): void {
     const route = req.route as RouteLike | undefined;
     const template = route === undefined ? undefined : req.baseUrl + String(route.path);
     const name = o.name ?? (template === undefined ? undefined : `${req.method} ${template}`);
@@ -102,7 +113,7 @@ export function breaker(options?: BreakerMiddlewareOptions): RequestHandler {
     });
     if (route !== undefined) captureErrors(route);
     permit.run(() => next());
-  };
+  } as BreakerMiddleware;
 }
 
 /**
