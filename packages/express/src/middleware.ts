@@ -106,13 +106,14 @@ export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
             outer(error);
             settle(error);
           };
-    res.once('finish', () => settle());
-    // A client gone before the response finished says nothing about the route: ignore, freeing a trial slot.
+    // One listener per request: 'close' follows 'finish' (keep-alive too), or comes alone when the client
+    // went away first, which says nothing about the route: ignored, freeing a half_open trial slot.
     res.once('close', () => {
-      if (!res.writableFinished) permit.ignore();
+      if (res.writableFinished) settle();
+      else permit.ignore();
     });
     if (route !== undefined) captureErrors(route);
-    permit.run(() => next());
+    permit.run(next);
   } as BreakerMiddleware;
 }
 
