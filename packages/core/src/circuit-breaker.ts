@@ -38,9 +38,9 @@ import {
   type TransitionReason,
 } from './state.js';
 import {
-  type BreakerTelemetry,
-  createBreakerTelemetry,
+  BreakerTelemetry,
   type DecisionNumbers,
+  globalTelemetryLive,
 } from './telemetry/breaker-telemetry.js';
 
 /** Options of {@link CircuitBreaker.execute}. */
@@ -110,8 +110,10 @@ export class CircuitBreaker<TFallback = never> {
   private readonly stampsOutcomes: boolean;
   private emitter: BreakerEmitter | undefined = undefined;
   private manualPermits: Permit[] | undefined = undefined;
-  /** @internal */
-  readonly _telemetry: BreakerTelemetry | undefined;
+  /** @internal made when there is somewhere to emit to: explicit providers, or an SDK registered globally. */
+  _telemetry: BreakerTelemetry | undefined = undefined;
+  /** Whether telemetry is on, and whether it has providers of its own (else it waits for a global SDK). */
+  private readonly telemetryMode: 'off' | 'global' | 'explicit';
   private successCount = 0;
   private failureCount = 0;
   private ignoredCount = 0;
@@ -135,7 +137,15 @@ export class CircuitBreaker<TFallback = never> {
     this.timesCalls = o.slowCallDuration !== undefined;
     this.stampsOutcomes = w?.type === 'time';
     if (options.initialState != null) this.restore(checkSnapshot(options.initialState));
-    this._telemetry = createBreakerTelemetry(this, o.telemetry, o.traceCalls);
+    const t = o.telemetry;
+    this.telemetryMode =
+      t.enabled === false
+        ? 'off'
+        : t.tracerProvider !== undefined || t.meterProvider !== undefined
+          ? 'explicit'
+          : 'global';
+    // With an SDK already there, the breaker joins `tripswitch.breaker.status` before its first call.
+    this.telemetryFor(true);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -424,6 +434,18 @@ export class CircuitBreaker<TFallback = never> {
     return this.s;
   }
 
+  /** The breaker's telemetry, made on first need; `now` re-reads the global SDK registration at once. */
+  private telemetryFor(now: boolean): BreakerTelemetry | undefined {
+    const mode = this.telemetryMode;
+    if (mode === 'off' || (mode === 'global' && !globalTelemetryLive(now))) return undefined;
+    this._telemetry = new BreakerTelemetry(
+      this as CircuitBreaker<unknown>,
+      this._options.telemetry,
+      this._options.traceCalls,
+    );
+    return this._telemetry;
+  }
+
   /** The lazy open → half_open step, once the reset period is over. */
   private halfOpen(): void {
     this.transition(
@@ -463,7 +485,7 @@ export class CircuitBreaker<TFallback = never> {
       }
     }
     this.inFlight++;
-    const tel = this._telemetry;
+    const tel = this._telemetry ?? this.telemetryFor(false);
     const timed = this.timesCalls || tel?.active() === true;
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
@@ -492,7 +514,7 @@ export class CircuitBreaker<TFallback = never> {
         ? createCircuitOpenError(this.name, state, retryAfterMs, kind, this._options.rejectionStackTraces)
         : undefined;
     if (listened) emitter?.emit('reject', { error: error as CircuitOpenError });
-    this._telemetry?.rejected(state, kind, retryAfterMs, attributes);
+    (this._telemetry ?? this.telemetryFor(true))?.rejected(state, kind, retryAfterMs, attributes);
     return error;
   }
 
@@ -586,7 +608,7 @@ export class CircuitBreaker<TFallback = never> {
       this.consecutive.reset();
       this.window?.reset();
     }
-    this._telemetry?.transition(from, to.kind, reason, cause, numbers);
+    (this._telemetry ?? this.telemetryFor(true))?.transition(from, to.kind, reason, cause, numbers);
     this.emitter?.emit('stateChange', { from, to: to.kind, reason });
   }
 

@@ -79,8 +79,10 @@ describe('BreakerRegistry', () => {
 
   it('passes its telemetry settings to the breakers it creates unless a breaker brings its own', () => {
     const registry = new BreakerRegistry({ telemetry: { enabled: false } });
-    expect(registry.get('quiet')._telemetry).toBeUndefined();
-    expect(registry.get('loud', { telemetry: { enabled: true } })._telemetry).toBeDefined();
+    expect(registry.get('quiet')._options.telemetry).toEqual({ enabled: false });
+    expect(registry.get('loud', { telemetry: { enabled: true } })._options.telemetry).toEqual({
+      enabled: true,
+    });
   });
 
   it('evicts the least recently used idle breaker past maxBreakers', () => {

@@ -42,13 +42,16 @@ export function breaker(options?: BreakerMiddlewareOptions): Middleware {
     else permit.success();
   }
 
-  async function reject(ctx: Context, error: CircuitOpenError): Promise<void> {
+  // Synchronous unless onReject is async: rejections come in floods, and this is their whole path.
+  function reject(ctx: Context, error: CircuitOpenError): void | Promise<void> {
     if (o.onReject !== undefined) return o.onReject(ctx, error);
     const httpError = toHttpError(error);
     if (o.rejectWith === 'error') throw httpError;
     ctx.status = 503;
     ctx.set(httpError.headers);
-    ctx.body = rejectionBody(httpError);
+    // Serialised here, as Koa would serialise the object, without its body-type sniffing.
+    ctx.type = 'application/json; charset=utf-8';
+    ctx.body = JSON.stringify(rejectionBody(httpError));
   }
 
   return async function tripswitchBreaker(ctx, next) {

@@ -364,11 +364,20 @@ export class BreakerTelemetry implements StatusSource {
   }
 }
 
-/** @internal telemetry for a breaker, or `undefined` when it is turned off. */
-export function createBreakerTelemetry(
-  breaker: CircuitBreaker<unknown>,
-  options: TelemetryOptions,
-  traceCalls: boolean,
-): BreakerTelemetry | undefined {
-  return options.enabled === false ? undefined : new BreakerTelemetry(breaker, options, traceCalls);
+let globalUntilRecheck = 0;
+let globalLive = false;
+
+/**
+ * @internal Whether an SDK is registered globally: re-read every {@link RECHECK_EVERY} calls across all
+ * breakers, or at once with `now` (rejections and transitions, which are rarer than calls). Breakers
+ * that emit to the global providers create their telemetry only once this is true, so without an SDK a
+ * breaker carries no telemetry objects at all and its calls pay a shared decrement.
+ */
+export function globalTelemetryLive(now: boolean): boolean {
+  if (now || --globalUntilRecheck < 0) {
+    globalUntilRecheck = RECHECK_EVERY;
+    const g = (globalThis as Record<symbol, { metrics?: unknown; trace?: unknown } | undefined>)[OTEL_GLOBAL];
+    globalLive = g?.metrics !== undefined || g?.trace !== undefined;
+  }
+  return globalLive;
 }

@@ -552,6 +552,25 @@ describe('telemetry', () => {
     ).toBe(1);
   });
 
+  it('carries no telemetry objects while no SDK is registered, and makes them on the first call after', async () => {
+    const breaker = new CircuitBreaker({ name: 'lazy', clock });
+    for (let i = 0; i < 200; i++) await breaker.execute(async () => i);
+    expect(breaker._telemetry).toBeUndefined();
+    trace.setGlobalTracerProvider(sdk.tracerProvider);
+    metrics.setGlobalMeterProvider(sdk.meterProvider);
+    for (let i = 0; i < 200 && breaker._telemetry === undefined; i++) await breaker.execute(async () => i);
+    expect(breaker._telemetry).toBeDefined();
+    await breaker.execute(async () => 'counted');
+    const calls = (await collect(sdk.reader)).get('tripswitch.breaker.calls');
+    expect(
+      point(calls, {
+        'tripswitch.breaker.name': 'lazy',
+        'tripswitch.breaker.outcome': 'success',
+        'tripswitch.breaker.state': 'closed',
+      })?.value,
+    ).toBeGreaterThanOrEqual(1);
+  });
+
   it('emits nothing when enabled is false, on a breaker or through a registry', async () => {
     trace.setGlobalTracerProvider(sdk.tracerProvider);
     metrics.setGlobalMeterProvider(sdk.meterProvider);
