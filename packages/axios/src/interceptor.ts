@@ -143,12 +143,8 @@ function createBreakerAdapter(o: ResolvedAxiosOptions, transport: AdapterConfig)
         return send(config);
       }
       const breaker = o.registry.get(name, o.breakerOptions);
-      let permit: Permit;
-      try {
-        permit = breaker.acquire({ attributes: attributesOf(config, url) });
-      } catch (error) {
-        return rejected(o, error, config);
-      }
+      const permit = breaker.admit({ attributes: attributesOf(config, url) });
+      if (isCircuitOpenError(permit)) return rejected(o, permit, config);
       return admitted(o, breaker, permit, send, config);
     } catch (error) {
       return Promise.reject(error);

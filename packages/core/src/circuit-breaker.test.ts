@@ -1294,3 +1294,16 @@ describe('CircuitBreaker', () => {
     });
   });
 });
+
+describe('CircuitBreaker.admit', () => {
+  it('returns a permit, or the rejection without throwing it', () => {
+    const { breaker } = setup({ failureThreshold: 1, resetTimeout: 1000 });
+    const permit = breaker.admit();
+    expect(isCircuitOpenError(permit)).toBe(false);
+    (permit as ReturnType<CircuitBreaker['acquire']>).failure(new Error('down'));
+    const rejection = breaker.admit({ attributes: { 'http.route': '/x' } });
+    expect(isCircuitOpenError(rejection)).toBe(true);
+    expect(rejection).toMatchObject({ breakerName: 'default', state: 'open', retryAfterMs: 1000 });
+    expect(breaker.getMetrics()).toMatchObject({ failureCount: 1, rejectedCount: 1, inFlight: 0 });
+  });
+});

@@ -165,7 +165,7 @@ export class CircuitBreaker<TFallback = never> {
   ): Promise<T | TFallback> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const permit = this.admit(options?.attributes, true);
+    const permit = this.decide(options?.attributes, true);
     const fallback = this._options.fallback;
     if (!(permit instanceof BreakerPermit)) {
       return fallback === undefined ? Promise.reject(permit) : callFallback<TFallback>(fallback, permit);
@@ -228,7 +228,7 @@ export class CircuitBreaker<TFallback = never> {
    */
   tryAcquire(options?: AcquireOptions): Permit | undefined {
     // No CircuitOpenError is built for a rejection here unless a `reject` listener wants one.
-    const permit = this.admit(options?.attributes, false);
+    const permit = this.decide(options?.attributes, false);
     return permit instanceof BreakerPermit ? permit : undefined;
   }
 
@@ -238,9 +238,23 @@ export class CircuitBreaker<TFallback = never> {
    * @throws {@link CircuitOpenError}
    */
   acquire(options?: AcquireOptions): Permit {
-    const permit = this.admit(options?.attributes, true);
+    const permit = this.decide(options?.attributes, true);
     if (permit instanceof BreakerPermit) return permit;
     throw permit;
+  }
+
+  /**
+   * Like {@link acquire}, but returns the {@link CircuitOpenError} instead of throwing it. Adapters use it:
+   * a rejection is their hot path under overload, and a `throw` costs more than the rest of it.
+   *
+   * @example
+   * ```ts
+   * const permit = breaker.admit({ attributes: { 'http.route': '/users/:id' } });
+   * if (isCircuitOpenError(permit)) return reply503(permit.retryAfterMs);
+   * ```
+   */
+  admit(options?: AcquireOptions): Permit | CircuitOpenError {
+    return this.decide(options?.attributes, true) as BreakerPermit | CircuitOpenError;
   }
 
   /**
@@ -460,7 +474,7 @@ export class CircuitBreaker<TFallback = never> {
    * The admission decision: a permit, or the rejection (already counted and emitted), which is built only
    * when `wantError` or a `reject` listener needs it.
    */
-  private admit(
+  private decide(
     attributes: Attributes | undefined,
     wantError: boolean,
   ): BreakerPermit | CircuitOpenError | undefined {

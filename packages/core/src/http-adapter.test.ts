@@ -4,6 +4,7 @@ import { CircuitOpenError } from './errors.js';
 import {
   healthReport,
   rejectionBody,
+  rejectionResponse,
   resolveHealthOptions,
   resolveHttpAdapterOptions,
   retryAfterSeconds,
@@ -185,5 +186,32 @@ describe('healthReport', () => {
 
   it('reports UP with no breakers at all', () => {
     expect(healthReport(new BreakerRegistry(off))).toEqual({ status: 'UP', breakers: {} });
+  });
+});
+
+describe('rejectionResponse', () => {
+  it('gives the status, the Retry-After header and the serialised body', () => {
+    const open = new CircuitOpenError('GET /a', 'open', 1200, 'circuit_open');
+    expect(rejectionResponse(open)).toEqual({
+      status: 503,
+      retryAfter: '2',
+      body: '{"error":"circuit_open","breaker":"GET /a","retryAfter":2}',
+    });
+    const forced = new CircuitOpenError('GET /a', 'forced_open', Number.POSITIVE_INFINITY, 'circuit_open');
+    expect(rejectionResponse(forced)).toEqual({
+      status: 503,
+      retryAfter: undefined,
+      body: '{"error":"circuit_open","breaker":"GET /a","retryAfter":null}',
+    });
+  });
+
+  it('reuses the last answer while the breaker and the seconds are the same, and only then', () => {
+    const first = rejectionResponse(new CircuitOpenError('GET /b', 'open', 4100, 'circuit_open'));
+    expect(rejectionResponse(new CircuitOpenError('GET /b', 'open', 4900, 'circuit_open'))).toBe(first);
+    const later = rejectionResponse(new CircuitOpenError('GET /b', 'open', 3900, 'circuit_open'));
+    expect(later).not.toBe(first);
+    expect(later.retryAfter).toBe('4');
+    const other = rejectionResponse(new CircuitOpenError('GET /c', 'open', 3900, 'circuit_open'));
+    expect(JSON.parse(other.body).breaker).toBe('GET /c');
   });
 });

@@ -202,6 +202,41 @@ export function rejectionBody(error: CircuitOpenError): RejectionBody {
   };
 }
 
+/** The default 503 answer to a rejected request, ready to send. */
+export interface RejectionResponse {
+  readonly status: 503;
+  /** The `Retry-After` header value, or `undefined` when there is no known end (forced_open). */
+  readonly retryAfter: string | undefined;
+  /** The JSON-serialised {@link RejectionBody}. */
+  readonly body: string;
+}
+
+let lastRejection: { name: string; seconds: number | null; response: RejectionResponse } | undefined;
+
+/**
+ * The default 503 answer to a rejected request: `Retry-After` and the JSON {@link RejectionBody}. Under
+ * overload the same breaker rejects many requests a second with the same `Retry-After`, so the last answer
+ * is kept and reused while neither changes.
+ *
+ * @example
+ * ```ts
+ * const { status, retryAfter, body } = rejectionResponse(rejection);
+ * ```
+ */
+export function rejectionResponse(error: CircuitOpenError): RejectionResponse {
+  const seconds = retryAfterSeconds(error.retryAfterMs);
+  const last = lastRejection;
+  if (last !== undefined && last.name === error.breakerName && last.seconds === seconds) return last.response;
+  const body: RejectionBody = { error: 'circuit_open', breaker: error.breakerName, retryAfter: seconds };
+  const response: RejectionResponse = {
+    status: 503,
+    retryAfter: seconds === null ? undefined : String(seconds),
+    body: JSON.stringify(body),
+  };
+  lastRejection = { name: error.breakerName, seconds, response };
+  return response;
+}
+
 /** Options of an HTTP adapter's `breakerHealth()`. */
 export interface BreakerHealthOptions {
   /** The breakers to report. @defaultValue `defaultRegistry` from `@tripswitch/core` */

@@ -1,4 +1,4 @@
-import { type CircuitOpenError, isCircuitOpenError, type Permit, toHttpError } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, toHttpError } from '@tripswitch/core';
 import type { NextFunction, Request, Response } from 'express';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
 import { sendRejection } from './respond.js';
@@ -82,12 +82,9 @@ export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
       template === undefined
         ? { 'http.request.method': req.method }
         : { 'http.request.method': req.method, 'http.route': template };
-    let permit: Permit;
-    try {
-      permit = o.registry.get(name, o.core).acquire({ attributes });
-    } catch (error) {
-      if (!isCircuitOpenError(error)) throw error;
-      reject(req, res, next, error);
+    const permit = o.registry.get(name, o.core).admit({ attributes });
+    if (isCircuitOpenError(permit)) {
+      reject(req, res, next, permit);
       return;
     }
 

@@ -2,8 +2,7 @@ import type { ServerResponse } from 'node:http';
 import {
   type CircuitOpenError,
   type HttpCircuitOpenError as CoreHttpCircuitOpenError,
-  rejectionBody,
-  toHttpError,
+  rejectionResponse,
 } from '@tripswitch/core';
 
 export type { RejectionBody } from '@tripswitch/core';
@@ -16,8 +15,11 @@ export type HttpCircuitOpenError = CoreHttpCircuitOpenError;
 
 /** @internal sends the default rejection: 503, `Retry-After` and a `RejectionBody`. */
 export function sendRejection(res: ServerResponse, error: CircuitOpenError): void {
-  const { headers } = toHttpError(error);
-  sendJson(res, 503, rejectionBody(error), headers);
+  const { status, retryAfter, body } = rejectionResponse(error);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  if (retryAfter !== undefined) res.setHeader('Retry-After', retryAfter);
+  res.end(body);
 }
 
 /** @internal plain Node, so it works the same on Express 4 and 5. */

@@ -1,4 +1,4 @@
-import { type CircuitOpenError, isCircuitOpenError, type Permit, rejectionBody } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, type Permit, rejectionResponse } from '@tripswitch/core';
 import type { Context, Middleware } from 'koa';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
 import { toHttpError } from './respond.js';
@@ -45,13 +45,13 @@ export function breaker(options?: BreakerMiddlewareOptions): Middleware {
   // Synchronous unless onReject is async: rejections come in floods, and this is their whole path.
   function reject(ctx: Context, error: CircuitOpenError): void | Promise<void> {
     if (o.onReject !== undefined) return o.onReject(ctx, error);
-    const httpError = toHttpError(error);
-    if (o.rejectWith === 'error') throw httpError;
-    ctx.status = 503;
-    ctx.set(httpError.headers);
-    // Serialised here, as Koa would serialise the object, without its body-type sniffing.
+    if (o.rejectWith === 'error') throw toHttpError(error);
+    const { status, retryAfter, body } = rejectionResponse(error);
+    ctx.status = status;
+    if (retryAfter !== undefined) ctx.set('Retry-After', retryAfter);
+    // Serialised already, as Koa would serialise the object, without its body-type sniffing.
     ctx.type = 'application/json; charset=utf-8';
-    ctx.body = JSON.stringify(rejectionBody(httpError));
+    ctx.body = body;
   }
 
   return async function tripswitchBreaker(ctx, next) {
@@ -65,13 +65,8 @@ export function breaker(options?: BreakerMiddlewareOptions): Middleware {
       template === undefined
         ? { 'http.request.method': ctx.method }
         : { 'http.request.method': ctx.method, 'http.route': template };
-    let permit: Permit;
-    try {
-      permit = o.registry.get(name, o.core).acquire({ attributes });
-    } catch (error) {
-      if (!isCircuitOpenError(error)) throw error;
-      return reject(ctx, error);
-    }
+    const permit = o.registry.get(name, o.core).admit({ attributes });
+    if (isCircuitOpenError(permit)) return reject(ctx, permit);
     // A client gone before the response finished says nothing about the route: ignore, freeing a trial slot.
     const res = ctx.res;
     res.once('close', () => {
