@@ -65,7 +65,8 @@ describe('retry() around an Axios call behind a breaker', () => {
     const requests = upstream.requests;
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let attempts = 0;
-    // Budget 500 + 1000 + 2000 ms >= the 1000 ms left: retry waits max(backoff, retryAfterMs) = 1000 ms.
+    // Budget 500 + 1000 + 2000 ms >= the 1000 ms left: retry waits max(backoff, retryAfterMs + 1) = 1001 ms
+    // (1 ms past the open period, against timers that fire early).
     const result = retry(
       () => {
         attempts++;
@@ -82,8 +83,8 @@ describe('retry() around an Axios call behind a breaker', () => {
     expect(attempts).toBe(1);
     expect(upstream.requests).toBe(requests);
 
-    clock.advance(1);
-    await vi.advanceTimersByTimeAsync(1);
+    clock.advance(2);
+    await vi.advanceTimersByTimeAsync(2);
     await expect(result).resolves.toMatchObject({ status: 200 });
     expect(attempts).toBe(2);
     expect(upstream.requests).toBe(requests + 1);

@@ -135,8 +135,18 @@ describe('retry', () => {
     await vi.runAllTimersAsync();
     await expect(result).resolves.toBe('recovered');
     expect(upstream).toHaveBeenCalledTimes(1);
-    expect(Date.now() - start).toBe(500);
+    expect(Date.now() - start).toBe(501); // the reset period plus the 1 ms margin against early timers
     expect(breaker.getMetrics().rejectedCount).toBe(1);
+  });
+
+  it('waits a little past a short retryAfterMs, so an early timer does not burn an attempt', async () => {
+    const open = new CircuitOpenError('payments', 'open', 20.3, 'circuit_open');
+    const fn = vi.fn().mockRejectedValueOnce(open).mockResolvedValueOnce('ok');
+    const start = Date.now();
+    const result = retry(fn, { initialDelay: 10, jitter: 'none' });
+    await vi.runAllTimersAsync();
+    await expect(result).resolves.toBe('ok');
+    expect(Date.now() - start).toBe(22); // ceil(20.3) + 1, not the 10 ms backoff nor 20.3 ms
   });
 
   it('validates its options', () => {

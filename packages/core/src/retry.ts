@@ -131,7 +131,9 @@ async function attempts<T>(
         let budget = 0;
         for (let r = attempt - 1; r < o.maxRetries; r++) budget += backoff(o, r);
         if (!(error.retryAfterMs <= budget)) throw error;
-        delay = Math.max(delay, error.retryAfterMs);
+        // Timers can fire up to a millisecond early against the breaker's clock (libuv's cached loop time), and
+        // an attempt that arrives just before the reset period ends is rejected again: wait a little past it.
+        delay = Math.max(delay, Math.ceil(error.retryAfterMs) + 1);
       }
       await sleep(delay, signal);
     }
