@@ -131,11 +131,6 @@ export class BreakerTelemetry implements StatusSource {
     return this.live;
   }
 
-  /** Whether `permit` has a call span to run inside. */
-  wrapsCalls(permit: BreakerPermit): boolean {
-    return permit.span !== undefined;
-  }
-
   /** Runs `fn` inside the permit's call span. */
   runInCall<T>(
     permit: BreakerPermit,

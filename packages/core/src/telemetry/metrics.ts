@@ -65,11 +65,6 @@ export function untrack(ref: WeakRef<StatusSource>): void {
   live.delete(ref);
 }
 
-/** @internal the number of tracked breakers, for tests. */
-export function trackedCount(): number {
-  return live.size;
-}
-
 /**
  * @internal The instruments for `provider`, created on first use together with one batch callback that
  * reports the status of every live breaker emitting to this provider.
