@@ -110,7 +110,7 @@ function rejection(base, setup, label) {
 export const group = {
   id: 'sdk',
   title: 'The path users run: with the OpenTelemetry SDK registered',
-  rounds: 3,
+  rounds: 5,
   cases: URL_,
   /** @param {{ rounds: number, quick: boolean, log?: (line: string) => void }} ctx */
   async run(ctx) {
