@@ -26,6 +26,11 @@ export type WindowOptions = CountWindow | TimeWindow;
  * Which rejections get a `circuit_breaker.reject` span: `'first'` the first rejection of each open (or
  * half_open) period plus every rejection inside a sampled trace; `'all'` every rejection; `'none'` none.
  * Rejections are always counted in `tripswitch.breaker.calls`.
+ *
+ * @example
+ * ```ts
+ * const registry = new BreakerRegistry({ telemetry: { rejectionSpans: 'all' } });
+ * ```
  */
 export type RejectionSpans = 'first' | 'all' | 'none';
 

@@ -178,8 +178,8 @@ export class BreakerTelemetry implements StatusSource {
   }
 
   settled(permit: BreakerPermit, outcome: Outcome, error: unknown, durationMs: number): void {
-    if (!this.live) return;
-    if (permit.ctx === undefined) return; // admitted before telemetry was live: never counted
+    // A permit without ctx was admitted before telemetry was live: it was never counted.
+    if (!this.live || permit.ctx === undefined) return;
     try {
       const inst = this.instruments;
       const tally = this.tally;
