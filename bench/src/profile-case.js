@@ -1,24 +1,38 @@
+// @ts-check
 /**
- * Runs one micro-benchmark case in a plain loop for a few seconds, for a CPU profile of just that case:
+ * Runs one micro-benchmark case (or one of its floors) in a plain loop for a few seconds, for a CPU
+ * profile of just that case:
  *
- *   node --cpu-prof --cpu-prof-dir=prof bench/src/profile-case.js success ts-execute 5
+ *   node --cpu-prof --cpu-prof-dir=prof bench/src/profile-case.js sdk ts-execute@collect 5
+ *   node --cpu-prof --cpu-prof-dir=prof bench/src/profile-case.js sdk ts-execute@collect 5 FS
  *
- * Arguments: <group> <case> [seconds, default 5, at most 60]. Groups and cases: see src/groups/.
+ * Arguments: <group> <case> [seconds, default 5, at most 60] [floor id: profile that floor instead].
+ * Groups and cases: src/groups/<group>/cases.js.
  */
-import { loadMicroGroup } from './groups/micro-groups.js';
+import { GROUPS } from './groups/index.js';
+import { floorIdsOf, loadCases } from './lib/micro.js';
 
-const [groupId, caseId, secondsArg] = process.argv.slice(2);
-if (groupId === undefined || caseId === undefined) {
-  console.error('usage: node [--cpu-prof] bench/src/profile-case.js <group> <case> [seconds]');
+const [groupId, caseId, secondsArg, floorId] = process.argv.slice(2);
+const group = GROUPS.find((g) => g.id === groupId);
+if (group?.cases === undefined || caseId === undefined) {
+  const micro = GROUPS.filter((g) => g.cases !== undefined).map((g) => g.id);
+  console.error(
+    `usage: node [--cpu-prof] bench/src/profile-case.js <${micro.join('|')}> <case> [seconds] [floor]`,
+  );
   process.exit(2);
 }
-const group = await loadMicroGroup(groupId);
-const spec = group.cases.find((c) => c.id === caseId) ?? (caseId === 'floor' ? group.floor : undefined);
+const mod = await loadCases(group.cases);
+const spec = mod.cases.find((c) => c.id === caseId);
 if (spec === undefined) {
-  console.error(`no case ${caseId} in ${groupId}: ${group.cases.map((c) => c.id).join(', ')}, floor`);
+  console.error(`no case ${caseId} in ${groupId}: ${mod.cases.map((c) => c.id).join(', ')}`);
   process.exit(2);
 }
-const made = await spec.make();
+await mod.setup?.(spec);
+if (floorId !== undefined && !floorIdsOf(mod, spec).includes(floorId)) {
+  console.error(`case ${caseId} has the floors ${floorIdsOf(mod, spec).join(', ')}`);
+  process.exit(2);
+}
+const made = floorId === undefined ? await spec.make() : await mod.floors[floorId].make(spec);
 const fn = typeof made === 'function' ? made : made.fn;
 const seconds = Math.min(60, Number(secondsArg ?? 5));
 const deadline = performance.now() + seconds * 1000;
@@ -28,5 +42,5 @@ while (performance.now() < deadline) {
   calls += 10_000;
 }
 console.log(
-  `${groupId}/${caseId}: ${calls.toLocaleString('en-US')} calls, ${((seconds * 1e9) / calls).toFixed(1)} ns/call`,
+  `${groupId}/${caseId}${floorId ? ` floor ${floorId}` : ''}: ${calls.toLocaleString('en-US')} calls, ${((seconds * 1e9) / calls).toFixed(1)} ns/call`,
 );

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Prints the functions with the most self time in a `.cpuprofile` (from `node --cpu-prof`), with their
  * file and line, and the total time under each (self + callees):

@@ -1,26 +1,52 @@
-/** Command-line options shared by the runner and its child processes. */
+// @ts-check
+/** Command-line options of `npm run bench`, parsed with `node:util`'s `parseArgs`. */
+import { parseArgs as parse } from 'node:util';
 
+/**
+ * @typedef {object} BenchArgs
+ * @property {boolean} quick
+ * @property {boolean} help
+ * @property {string[] | undefined} only
+ * @property {number | undefined} rounds
+ * @property {string | undefined} json
+ * @property {string[] | undefined} frameworks
+ */
+
+/** @param {string[]} [argv] @returns {BenchArgs} */
 export function parseArgs(argv = process.argv.slice(2)) {
-  const opts = { quick: false, only: undefined, rounds: undefined, json: undefined, frameworks: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') opts.quick = true;
-    else if (a === '--only') opts.only = argv[++i]?.split(',');
-    else if (a === '--rounds') opts.rounds = Number(argv[++i]);
-    else if (a === '--json') opts.json = argv[++i];
-    else if (a === '--frameworks') opts.frameworks = argv[++i]?.split(',');
-    else if (a === '--help' || a === '-h') opts.help = true;
-    else throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
+  const { values } = parse({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      only: { type: 'string' },
+      rounds: { type: 'string' },
+      json: { type: 'string' },
+      frameworks: { type: 'string' },
+    },
+  });
+  const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
+  if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1)) {
+    throw new Error(`--rounds needs an integer >= 1, got ${values.rounds}`);
   }
-  if (opts.rounds !== undefined && !(Number.isInteger(opts.rounds) && opts.rounds >= 1)) {
-    throw new Error(`--rounds needs an integer >= 1, got ${opts.rounds}`);
-  }
-  return opts;
+  return {
+    quick: values.quick === true,
+    help: values.help === true,
+    only: values.only?.split(','),
+    rounds,
+    json: values.json,
+    frameworks: values.frameworks?.split(','),
+  };
 }
 
-export const USAGE = `Usage: npm run bench [-- options]
+/** @param {readonly string[]} groupIds */
+export function usage(groupIds) {
+  return `Usage: npm run bench [-- options]
   --quick              a short run (seconds) that proves every group works; numbers mean little
-  --only <ids>         comma-separated groups: success,failure,open,window,memory,telemetry,http
-  --rounds <n>         rounds per group (default: 5 micro, 3 window/HTTP, 2 memory; 1 with --quick)
+  --only <ids>         comma-separated groups: ${groupIds.join(',')}
+  --rounds <n>         rounds per group (default: each group's own; 1 with --quick)
   --frameworks <list>  HTTP frameworks to run: express,koa (default both)
   --json <file>        also write the raw per-round figures as JSON`;
+}

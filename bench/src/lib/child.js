@@ -1,3 +1,4 @@
+// @ts-check
 import { spawn } from 'node:child_process';
 
 /** Marks the line a child process prints its result on; anything else it prints is progress. */
@@ -11,6 +12,9 @@ export function report(result) {
 /**
  * Runs `node [nodeArgs] script [args]` with a time limit and returns its result line, parsed. The child
  * is killed (by its pid: we started it) when the limit passes, so no run can hang the benchmark.
+ * @param {string} script @param {string[]} [args]
+ * @param {{ nodeArgs?: string[], timeoutMs?: number, env?: NodeJS.ProcessEnv }} [options]
+ * @returns {Promise<{ result: any, code: number | null, signal: NodeJS.Signals | null, timedOut: boolean, ms: number, stderr: string, stdout: string }>}
  */
 export function runNode(script, args = [], { nodeArgs = [], timeoutMs = 60_000, env } = {}) {
   return new Promise((resolve) => {

@@ -1,3 +1,4 @@
+// @ts-check
 /** Formatting of figures and Markdown tables (the output can be pasted into BENCHMARKS.md as is). */
 
 export function ns(value) {
@@ -45,4 +46,9 @@ export function table(header, rows, align = header.map((_, i) => (i === 0 ? 'l' 
   const line = (row) => `| ${row.map((c, i) => pad(c ?? '', i)).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (align[i] === 'r' ? `${'-'.repeat(w + 1)}:` : `:${'-'.repeat(w + 1)}`)).join('|')}|`;
   return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
+}
+
+/** `+12.3 ns` or `−4.0 ns`. @param {number} value */
+export function signed(value) {
+  return value < 0 ? `−${ns(-value)}` : `+${ns(value)}`;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 /** Small statistics over the per-round figures: the tables report a median and a min–max range. */
 
 export function median(values) {

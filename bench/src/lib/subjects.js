@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The functions under test and the three libraries' breakers, built the same way in every group so the
  * tables compare like with like.

@@ -45,6 +45,7 @@ export {
   type CountWindow,
   DEFAULTS,
   type ErrorClass,
+  type RejectionSpans,
   type TelemetryOptions,
   type TimeWindow,
   type WindowOptions,

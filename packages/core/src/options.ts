@@ -22,6 +22,18 @@ export interface TimeWindow {
 /** A rate rule's window. */
 export type WindowOptions = CountWindow | TimeWindow;
 
+/**
+ * Which rejections get a `circuit_breaker.reject` span: `'first'` the first rejection of each open (or
+ * half_open) period plus every rejection inside a sampled trace; `'all'` every rejection; `'none'` none.
+ * Rejections are always counted in `tripswitch.breaker.calls`.
+ *
+ * @example
+ * ```ts
+ * const registry = new BreakerRegistry({ telemetry: { rejectionSpans: 'all' } });
+ * ```
+ */
+export type RejectionSpans = 'first' | 'all' | 'none';
+
 /** Telemetry settings of a breaker or a registry. */
 export interface TelemetryOptions {
   /** `false` turns spans and metrics off. @defaultValue true */
@@ -30,6 +42,12 @@ export interface TelemetryOptions {
   readonly tracerProvider?: TracerProvider;
   /** Where metrics go; the global provider (looked up lazily, on each use) when omitted. */
   readonly meterProvider?: MeterProvider;
+  /**
+   * Which rejections get a reject span (see {@link RejectionSpans}): under a flood of rejections outside
+   * any trace, one span per open period says as much as thousands.
+   * @defaultValue 'first'
+   */
+  readonly rejectionSpans?: RejectionSpans;
 }
 
 /** An error class, for {@link CircuitBreakerOptions.ignore}. */
@@ -254,6 +272,8 @@ function checkIgnore(value: CircuitBreakerOptions['ignore']): ResolvedOptions['i
   return (error) => classes.some((cls) => error instanceof cls);
 }
 
+const REJECTION_SPANS: readonly unknown[] = ['first', 'all', 'none'];
+
 function checkTelemetry(value: unknown): TelemetryOptions {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null) {
@@ -268,6 +288,11 @@ function checkTelemetry(value: unknown): TelemetryOptions {
   }
   if (t.meterProvider !== undefined && typeof t.meterProvider?.getMeter !== 'function') {
     throw new TypeError('telemetry.meterProvider must be a MeterProvider (with getMeter())');
+  }
+  if (t.rejectionSpans != null && !REJECTION_SPANS.includes(t.rejectionSpans)) {
+    throw new TypeError(
+      `telemetry.rejectionSpans must be one of 'first', 'all', 'none', got ${show(t.rejectionSpans)}`,
+    );
   }
   return t;
 }

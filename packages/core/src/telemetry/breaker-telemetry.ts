@@ -5,24 +5,22 @@ import {
   context,
   diag,
   type Link,
-  type MeterProvider,
   metrics,
-  type ObservableGauge,
-  type ObservableUpDownCounter,
   type Span,
   type SpanContext,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import type { CircuitBreaker } from '../circuit-breaker.js';
 import type { RejectionKind } from '../errors.js';
-import type { TelemetryOptions } from '../options.js';
+import type { RejectionSpans, TelemetryOptions } from '../options.js';
 import type { BreakerPermit, Outcome } from '../permit.js';
 import { CircuitState, type TransitionReason } from '../state.js';
 import { VERSION } from '../version.js';
-import { type Instruments, instrumentsFor, type StatusSource, track, untrack } from './metrics.js';
+import type { CallTally } from './call-tally.js';
+import { type Instruments, instrumentsFor, type StatusSource, tallyFor, track, untrack } from './metrics.js';
 import {
   ATTR_CONSECUTIVE_FAILURES,
   ATTR_ERROR_TYPE,
@@ -35,14 +33,12 @@ import {
   ATTR_STATE,
   ATTR_THRESHOLD,
   ATTR_TRIAL,
-  ERROR_TYPE_CIRCUIT_OPEN,
   ERROR_TYPE_OTHER,
   ERROR_TYPE_TIMEOUT,
   INSTRUMENTATION_SCOPE,
   MAX_FAILURE_LINKS,
   OUTCOME_FAILURE,
   OUTCOME_IGNORED,
-  OUTCOME_REJECTED,
   OUTCOME_SUCCESS,
   SPAN_CALL,
 } from './names.js';
@@ -55,6 +51,15 @@ export interface DecisionNumbers {
   readonly failureRate?: number;
   readonly slowCallRate?: number;
   readonly threshold: number;
+}
+
+/** @internal what telemetry reads from its breaker (a narrow view: the breaker's parts never import it). */
+export interface TelemetrySubject {
+  readonly name: string;
+  /** The state without performing a due transition. */
+  _peekState(): CircuitState;
+  /** The failure rate as a 0..1 ratio, or null without a window or enough calls. */
+  _failureRatio(): number | null;
 }
 
 /** Where @opentelemetry/api keeps its globals; read directly only to notice that an SDK was registered. */
@@ -89,6 +94,8 @@ export class BreakerTelemetry implements StatusSource {
   private seenMetrics: unknown = NOT_SEEN;
   private seenTrace: unknown = NOT_SEEN;
   private instruments: Instruments | undefined;
+  /** The call counts of this breaker's name on the current meter provider (set with `instruments`). */
+  private tally: CallTally | undefined;
   private tracer: Tracer | undefined;
   /** Whether anything is listening: an explicit provider, or an SDK registered globally. */
   private live = false;
@@ -101,12 +108,16 @@ export class BreakerTelemetry implements StatusSource {
   private retiring = false;
   /** Made when the breaker first emits to a real provider. */
   private attrs: SeriesAttributes | undefined;
+  private readonly rejectionSpans: RejectionSpans;
+  /** With `rejectionSpans: 'first'`: whether this open (or half_open) period has had its reject span. */
+  private rejectSpanned = false;
 
   constructor(
-    private readonly breaker: CircuitBreaker<unknown>,
+    private readonly breaker: TelemetrySubject,
     private readonly options: TelemetryOptions,
     private readonly traceCalls: boolean,
   ) {
+    this.rejectionSpans = options.rejectionSpans ?? 'first';
     this.ref = track(this);
     // With an SDK around, this registers the breaker for `tripswitch.breaker.status` before its first
     // call; without one it creates nothing (no tracer, instruments or attribute objects).
@@ -145,7 +156,7 @@ export class BreakerTelemetry implements StatusSource {
     try {
       const ctx = context.active();
       permit.ctx = ctx;
-      this.instruments?.activeCalls.add(1, this.series().name);
+      this.tally?.admitted();
       if (this.traceCalls && this.traceLive && this.tracer !== undefined) {
         const attributes: Attributes = {
           ...permit.attributes,
@@ -167,16 +178,17 @@ export class BreakerTelemetry implements StatusSource {
   }
 
   settled(permit: BreakerPermit, outcome: Outcome, error: unknown, durationMs: number): void {
+    // A permit without ctx was admitted before telemetry was live: it was never counted.
     if (!this.live || permit.ctx === undefined) return;
     try {
       const inst = this.instruments;
+      const tally = this.tally;
       const errorType = outcome === 1 ? errorTypeOf(error) : undefined;
-      if (inst !== undefined) {
-        const series = this.series();
-        inst.activeCalls.add(-1, series.name);
-        inst.calls.add(1, series.call(OUTCOMES[outcome], permit.state, errorType));
+      if (inst !== undefined && tally !== undefined) {
+        tally.settled(OUTCOMES[outcome], permit.state, errorType);
+        // The one SDK record of a call: the histogram has to see every value.
         if (!Number.isNaN(durationMs)) {
-          inst.duration.record(durationMs / 1000, series.duration(OUTCOMES[outcome], errorType));
+          inst.duration.record(durationMs / 1000, this.series().duration(OUTCOMES[outcome], errorType));
         }
       }
       if (outcome === 1) {
@@ -210,18 +222,22 @@ export class BreakerTelemetry implements StatusSource {
     this.refresh();
     if (!this.live) return;
     try {
-      this.instruments?.calls.add(1, this.series().call(OUTCOME_REJECTED, state, kind));
-      if (this.traceLive && this.tracer !== undefined) {
-        emitRejectSpan(
-          this.tracer,
-          this.breaker.name,
-          state,
-          kind,
-          retryAfterMs,
-          attributes,
-          this.openedBy,
-          context.active(),
-        );
+      this.tally?.rejected(state, kind);
+      if (this.traceLive && this.tracer !== undefined && this.rejectionSpans !== 'none') {
+        const parent = context.active();
+        if (this.rejectionSpans === 'all' || !this.rejectSpanned || isSampled(parent)) {
+          this.rejectSpanned = true;
+          emitRejectSpan(
+            this.tracer,
+            this.breaker.name,
+            state,
+            kind,
+            retryAfterMs,
+            attributes,
+            this.openedBy,
+            parent,
+          );
+        }
       }
     } catch (e) {
       this.report(e);
@@ -237,6 +253,7 @@ export class BreakerTelemetry implements StatusSource {
   ): void {
     this.refresh();
     const opening = to === 'open' || to === 'forced_open';
+    this.rejectSpanned = false;
     if (this.live) {
       try {
         const attributes: Attributes = {
@@ -273,27 +290,23 @@ export class BreakerTelemetry implements StatusSource {
     if (to === 'closed' || to === 'disabled') this.openedBy = undefined;
   }
 
-  observeStatus(
-    provider: MeterProvider,
-    result: BatchObservableResult,
-    status: ObservableUpDownCounter,
-    failureRate: ObservableGauge,
-  ): void {
+  /** Called by the batch callback of the provider `inst` belongs to, once per collection. */
+  observeStatus(inst: Instruments, result: BatchObservableResult): void {
     try {
       this.refresh();
-      if (this.instruments?.provider !== provider) return;
+      if (this.instruments !== inst) return;
       const state = this.retiring ? undefined : this.breaker._peekState();
       const series = this.series();
       const statuses = series.statuses();
       for (let i = 0; i < STATES.length; i++) {
-        result.observe(status, STATES[i] === state ? 1 : 0, statuses[i]);
+        result.observe(inst.status, STATES[i] === state ? 1 : 0, statuses[i]);
       }
       if (this.retiring) {
         untrack(this.ref);
         return;
       }
       const rate = this.breaker._failureRatio();
-      if (rate !== null) result.observe(failureRate, rate, series.name);
+      if (rate !== null) result.observe(inst.failureRate, rate, series.name);
     } catch (e) {
       this.report(e);
     }
@@ -302,7 +315,7 @@ export class BreakerTelemetry implements StatusSource {
   /**
    * Stops reporting this breaker's status (its registry removed it). The next collection reports 0 for
    * every state once: cumulative exporters keep a series' last value after it stops being observed, and
-   * a removed breaker must not keep counting as open.
+   * a removed breaker must not keep counting as open. Its calls stay counted under its name.
    */
   dispose(): void {
     if (this.instruments === undefined || this.seenMetrics === undefined) untrack(this.ref);
@@ -322,11 +335,11 @@ export class BreakerTelemetry implements StatusSource {
     try {
       if (m === undefined) {
         this.instruments = undefined;
+        this.tally = undefined;
       } else {
-        const meterProvider = this.options.meterProvider ?? metrics.getMeterProvider();
-        const first = this.instruments?.provider !== meterProvider;
-        this.instruments = instrumentsFor(meterProvider);
-        if (first) this.startSeries(this.instruments);
+        const inst = instrumentsFor(this.options.meterProvider ?? metrics.getMeterProvider());
+        this.instruments = inst;
+        this.tally = tallyFor(inst, this.breaker.name);
       }
       this.tracer = this.traceLive
         ? (this.options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE, VERSION)
@@ -335,14 +348,6 @@ export class BreakerTelemetry implements StatusSource {
       this.live = false;
       this.report(e);
     }
-  }
-
-  /** Creates the call series up front, so a rejection counter exists before the first rejection. */
-  private startSeries(inst: Instruments): void {
-    const series = this.series();
-    inst.calls.add(0, series.call(OUTCOME_SUCCESS, 'closed', undefined));
-    inst.calls.add(0, series.call(OUTCOME_FAILURE, 'closed', undefined));
-    inst.calls.add(0, series.call(OUTCOME_REJECTED, 'open', ERROR_TYPE_CIRCUIT_OPEN));
   }
 
   private report(error: unknown): void {
@@ -357,6 +362,12 @@ export class BreakerTelemetry implements StatusSource {
       // Nothing left to report to.
     }
   }
+}
+
+/** Whether `ctx` holds a span that is being sampled (a traced request). */
+function isSampled(ctx: Context): boolean {
+  const sc = trace.getSpanContext(ctx);
+  return sc !== undefined && (sc.traceFlags & TraceFlags.SAMPLED) !== 0 && trace.isSpanContextValid(sc);
 }
 
 let globalUntilRecheck = 0;

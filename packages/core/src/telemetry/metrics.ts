@@ -3,12 +3,13 @@ import {
   type Counter,
   type Histogram,
   type MeterProvider,
+  type ObservableCounter,
   type ObservableGauge,
   type ObservableUpDownCounter,
-  type UpDownCounter,
   ValueType,
 } from '@opentelemetry/api';
 import { VERSION } from '../version.js';
+import { CallTally } from './call-tally.js';
 import {
   DURATION_BUCKETS_S,
   INSTRUMENTATION_SCOPE,
@@ -20,23 +21,39 @@ import {
   METRIC_TRANSITIONS,
 } from './names.js';
 
-/** @internal the instruments of one meter provider, shared by every breaker that emits to it. */
+/**
+ * @internal The instruments of one meter provider, shared by every breaker that emits to it. Only the
+ * duration histogram and the (rare) transitions are recorded synchronously; call counts, active calls,
+ * status and failure rate are observed in one batch callback per provider.
+ */
 export interface Instruments {
   readonly provider: MeterProvider;
-  readonly calls: Counter;
   readonly duration: Histogram;
   readonly transitions: Counter;
-  readonly activeCalls: UpDownCounter;
+  readonly calls: ObservableCounter;
+  readonly activeCalls: ObservableUpDownCounter;
+  readonly status: ObservableUpDownCounter;
+  readonly failureRate: ObservableGauge;
+  /**
+   * The call counts per breaker name on this provider. They stay with the provider, as the synchronous
+   * series did: a provider replaced later still reports what was counted for it.
+   */
+  readonly tallies: Map<string, CallTally>;
 }
 
-/** @internal what the per-provider status callback asks of each live breaker. */
+/** @internal what the per-provider batch callback asks of each live breaker. */
 export interface StatusSource {
-  observeStatus(
-    provider: MeterProvider,
-    result: BatchObservableResult,
-    status: ObservableUpDownCounter,
-    failureRate: ObservableGauge,
-  ): void;
+  observeStatus(instruments: Instruments, result: BatchObservableResult): void;
+}
+
+/** @internal the call counts of breakers named `name` on the provider of `instruments`. */
+export function tallyFor(instruments: Instruments, name: string): CallTally {
+  let tally = instruments.tallies.get(name);
+  if (tally === undefined) {
+    tally = new CallTally(name);
+    instruments.tallies.set(name, tally);
+  }
+  return tally;
 }
 
 const byProvider = new WeakMap<MeterProvider, Instruments>();
@@ -75,7 +92,7 @@ export function instrumentsFor(provider: MeterProvider): Instruments {
   const meter = provider.getMeter(INSTRUMENTATION_SCOPE, VERSION);
   const instruments: Instruments = {
     provider,
-    calls: meter.createCounter(METRIC_CALLS, {
+    calls: meter.createObservableCounter(METRIC_CALLS, {
       unit: '{call}',
       description: 'Admission decisions and outcomes of calls through circuit breakers, rejections included.',
       valueType: ValueType.INT,
@@ -90,31 +107,35 @@ export function instrumentsFor(provider: MeterProvider): Instruments {
       description: 'Circuit breaker state changes.',
       valueType: ValueType.INT,
     }),
-    activeCalls: meter.createUpDownCounter(METRIC_ACTIVE_CALLS, {
+    activeCalls: meter.createObservableUpDownCounter(METRIC_ACTIVE_CALLS, {
       unit: '{call}',
       description: 'Calls admitted by circuit breakers and not finished yet.',
       valueType: ValueType.INT,
     }),
+    status: meter.createObservableUpDownCounter(METRIC_STATUS, {
+      unit: '1',
+      description: 'Circuit breaker state: 1 for the current state, 0 for the others.',
+      valueType: ValueType.INT,
+    }),
+    failureRate: meter.createObservableGauge(METRIC_FAILURE_RATE, {
+      unit: '1',
+      description:
+        'Failure rate over the breaker window (0..1), for breakers with a rate rule and enough calls.',
+    }),
+    tallies: new Map(),
   };
-  const status = meter.createObservableUpDownCounter(METRIC_STATUS, {
-    unit: '1',
-    description: 'Circuit breaker state: 1 for the current state, 0 for the others.',
-    valueType: ValueType.INT,
-  });
-  const failureRate = meter.createObservableGauge(METRIC_FAILURE_RATE, {
-    unit: '1',
-    description:
-      'Failure rate over the breaker window (0..1), for breakers with a rate rule and enough calls.',
-  });
   meter.addBatchObservableCallback(
     (result) => {
       for (const ref of live) {
         const source = ref.deref();
         if (source === undefined) live.delete(ref);
-        else source.observeStatus(provider, result, status, failureRate);
+        else source.observeStatus(instruments, result);
+      }
+      for (const tally of instruments.tallies.values()) {
+        tally.observe(result, instruments.calls, instruments.activeCalls);
       }
     },
-    [status, failureRate],
+    [instruments.calls, instruments.activeCalls, instruments.status, instruments.failureRate],
   );
   byProvider.set(provider, instruments);
   return instruments;

@@ -13,6 +13,13 @@ const STATES: readonly CircuitState[] = Object.values(CircuitState);
 /** Distinct `error.type` values kept per breaker; more become `_OTHER`, so odd codes cannot blow up cardinality. */
 const MAX_ERROR_TYPES = 100;
 
+interface Recent {
+  readonly outcome: string;
+  readonly state: string;
+  readonly errorType: string | undefined;
+  readonly attrs: Attributes;
+}
+
 /**
  * @internal The attribute objects of one breaker's metric series, made once per series and reused, so
  * recording costs no allocation and the SDK sees the same object each time. Created only when a breaker
@@ -25,6 +32,9 @@ export class SeriesAttributes {
   private successDuration: Attributes | undefined;
   private readonly byKey = new Map<string, Attributes>();
   private readonly errorTypes = new Set<string>();
+  /** The series asked for last (failures come in runs of the same error type): no key to build for it. */
+  private lastCall: Recent | undefined;
+  private lastDuration: Recent | undefined;
 
   constructor(private readonly breakerName: string) {
     this.name = { [ATTR_NAME]: breakerName };
@@ -47,8 +57,17 @@ export class SeriesAttributes {
       }
       return attrs;
     }
+    const last = this.lastCall;
+    if (
+      last !== undefined &&
+      last.outcome === outcome &&
+      last.state === state &&
+      last.errorType === errorType
+    ) {
+      return last.attrs;
+    }
     const et = errorType === undefined ? undefined : this.bounded(errorType);
-    return this.get(`c\0${outcome}\0${state}\0${et ?? ''}`, () => {
+    const attrs = this.get(`c\0${outcome}\0${state}\0${et ?? ''}`, () => {
       const attrs: Attributes = {
         [ATTR_NAME]: this.breakerName,
         [ATTR_OUTCOME]: outcome,
@@ -57,6 +76,8 @@ export class SeriesAttributes {
       if (et !== undefined) attrs[ATTR_ERROR_TYPE] = et;
       return attrs;
     });
+    this.lastCall = { outcome, state, errorType, attrs };
+    return attrs;
   }
 
   /** The series of `tripswitch.breaker.call.duration`. */
@@ -65,12 +86,16 @@ export class SeriesAttributes {
       this.successDuration ??= { [ATTR_NAME]: this.breakerName, [ATTR_OUTCOME]: OUTCOME_SUCCESS };
       return this.successDuration;
     }
+    const last = this.lastDuration;
+    if (last !== undefined && last.outcome === outcome && last.errorType === errorType) return last.attrs;
     const et = errorType === undefined ? undefined : this.bounded(errorType);
-    return this.get(`d\0${outcome}\0${et ?? ''}`, () => {
+    const attrs = this.get(`d\0${outcome}\0${et ?? ''}`, () => {
       const attrs: Attributes = { [ATTR_NAME]: this.breakerName, [ATTR_OUTCOME]: outcome };
       if (et !== undefined) attrs[ATTR_ERROR_TYPE] = et;
       return attrs;
     });
+    this.lastDuration = { outcome, state: '', errorType, attrs };
+    return attrs;
   }
 
   /** Any other series, by a key the caller makes unique. */

@@ -1,9 +1,10 @@
+// @ts-check
 /**
- * Child of group 5: `node keepalive.js <library> <instances>`. Creates that many breakers of each rule,
+ * Child of the memory group: `node keepalive.js <library> <instances>`. Creates that many breakers of each rule,
  * uses every one (a success and a failure, and trips every tenth open), then simply returns. It must
  * then exit on its own: the parent gives it a time limit and kills it if a timer or handle holds it.
  */
-import { report } from '../lib/child.js';
+import { report } from '../../lib/child.js';
 import {
   ConsecutiveBreaker,
   CountBreaker,
@@ -13,7 +14,7 @@ import {
   opossum,
   SamplingBreaker,
   tripswitch,
-} from '../lib/subjects.js';
+} from '../../lib/subjects.js';
 
 const LIBRARIES = {
   tripswitch: {

@@ -1,15 +1,18 @@
+// @ts-check
 /**
- * Group 7: HTTP throughput on loopback. Each run starts a fresh server process for one variant, checks one
+ * HTTP throughput on loopback. Each run starts a fresh server process for one variant, checks one
  * response (status, Retry-After), warms it up, then loads it with autocannon (50 connections) from this
  * process. Variants alternate within a round, in a rotated order each round.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { RESULT_MARK } from '../lib/child.js';
-import { rotate, summarize } from '../lib/stats.js';
+import { RESULT_MARK } from '../../lib/child.js';
+import { int, ratio, reqs, spread, table } from '../../lib/format.js';
+import { section } from '../../lib/report.js';
+import { rotate, summarize } from '../../lib/stats.js';
 
-const SERVER = fileURLToPath(new URL('../children/http-server.js', import.meta.url));
+const SERVER = fileURLToPath(new URL('./server.js', import.meta.url));
 
 export const FRAMEWORKS = {
   express: 'Express 5',
@@ -144,3 +147,76 @@ export async function runHttpGroup({ rounds, quick, log, frameworks = Object.key
   }
   return { seconds, warmSeconds, connections: 50, frameworks: out };
 }
+
+/** @param {any} result @param {{ rounds: number, title: string }} ctx */
+function httpTables(result, { rounds, title }) {
+  return Object.values(result.frameworks)
+    .map((fw) => {
+      const rows = Object.values(fw.variants).map((v) => [
+        v.label,
+        spread(v.rps, reqs),
+        v.floor ? '1.00×' : spread(v.ratio, ratio),
+        v.errors + v.unexpected === 0
+          ? 'ok'
+          : `${int(v.errors)} errors, ${int(v.unexpected)} unexpected statuses`,
+      ]);
+      return section(
+        `${title}, ${fw.label}: GET /hello on 127.0.0.1`,
+        table(['variant', 'throughput, median (range)', '× floor (bare, or plain 503)', 'responses'], rows),
+        [
+          `${rounds} round(s) of ${result.seconds} s per variant (after ${result.warmSeconds} s of warm-up), autocannon with ${result.connections} connections from the parent process, a fresh server process per run, variants alternating in a rotated order. The open breaker was opened with \`openFor(1 h)\` so its 503 carries \`Retry-After\`; the plain 503 writes the same status, headers and body by hand.`,
+        ],
+      );
+    })
+    .join('\n\n');
+}
+
+/** @param {'express' | 'koa'} fw */
+function httpTargets(fw) {
+  const name = fw === 'express' ? 'Express' : 'Koa';
+  /** @param {any} r */
+  const variants = (r) => r.frameworks?.[fw]?.variants;
+  return [
+    {
+      name: `${name} with \`breaker()\` vs bare`,
+      target: '≥ 0.97× req/s',
+      limit: 0.97,
+      atMost: false,
+      /** @param {any} r */
+      evaluate: (r) => {
+        const v = variants(r);
+        if (v === undefined) return undefined;
+        return {
+          rounds: v.breaker.perRound.ratio,
+          fmt: ratio,
+          others: `opossum-wrapped ${ratio(v.opossum.ratio.median)}`,
+        };
+      },
+    },
+    {
+      name: `open path 503 vs plain sync 503, ${name}`,
+      target: '≥ 0.95× req/s',
+      limit: 0.95,
+      atMost: false,
+      /** @param {any} r */
+      evaluate: (r) => {
+        const v = variants(r);
+        if (v === undefined) return undefined;
+        return {
+          rounds: v['breaker-open'].perRound.ratio,
+          fmt: ratio,
+          others: `opossum ${ratio(v['opossum-open'].ratio.median)}`,
+        };
+      },
+    },
+  ];
+}
+
+export const group = {
+  id: 'http',
+  title: 'HTTP',
+  rounds: 3,
+  run: runHttpGroup,
+  table: httpTables,
+  targets: [...httpTargets('express'), ...httpTargets('koa')],
+};

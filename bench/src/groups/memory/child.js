@@ -1,9 +1,10 @@
+// @ts-check
 /**
- * Child of group 5, started with `--expose-gc`: `node --expose-gc memory.js <config> <instances>`.
+ * Child of the memory group, started with `--expose-gc`: `node --expose-gc child.js <config> <instances>`.
  * Heap bytes per breaker: `heapUsed` after a full GC, before and after creating (and holding) the
  * instances, then again after one successful call through each.
  */
-import { report } from '../lib/child.js';
+import { report } from '../../lib/child.js';
 import {
   ConsecutiveBreaker,
   CountBreaker,
@@ -12,7 +13,7 @@ import {
   opossum,
   SamplingBreaker,
   tripswitch,
-} from '../lib/subjects.js';
+} from '../../lib/subjects.js';
 
 const viaExecute = (b) => b.execute(ok);
 const viaFire = (b) => b.fire();

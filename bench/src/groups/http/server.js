@@ -1,12 +1,13 @@
+// @ts-check
 /**
- * Child of group 7: `node http-server.js <express|koa> <variant>` serves GET /hello on 127.0.0.1 (a free
+ * Child of the HTTP group: `node server.js <express|koa> <variant>` serves GET /hello on 127.0.0.1 (a free
  * port, printed on the result line) until the parent stops it; it exits by itself after 10 minutes at
  * the latest. Variants: bare, breaker, opossum (closed) and plain-503, breaker-open, opossum-open (open).
  */
 import { createServer } from 'node:http';
 import { BreakerRegistry } from '@tripswitch/core';
-import { report } from '../lib/child.js';
-import { HOUR, opossum } from '../lib/subjects.js';
+import { report } from '../../lib/child.js';
+import { HOUR, opossum } from '../../lib/subjects.js';
 
 const [framework, variant] = process.argv.slice(2);
 const NAME = 'bench';
@@ -94,7 +95,9 @@ const handler =
       : undefined;
 if (handler === undefined) throw new Error(`no framework ${framework}`);
 const server = createServer(handler);
-server.listen(0, '127.0.0.1', () => report({ port: server.address().port }));
+server.listen(0, '127.0.0.1', () =>
+  report({ port: /** @type {import('node:net').AddressInfo} */ (server.address()).port }),
+);
 process.on('SIGTERM', () => {
   server.close();
   server.closeAllConnections();

@@ -1,10 +1,11 @@
+// @ts-check
 /**
- * Child of group 4: `node failure-window.js <subject> <calls already in the window> <quick|full>`.
+ * Child of the window group: `node child.js <subject> <calls already in the window> <quick|full>`.
  * Fills a fresh breaker's window with that many successful calls (through the public API, awaited one by
  * one), then times failing calls one after another, and the failing floor in the same process.
  */
 import { EventEmitter } from 'node:events';
-import { report } from '../lib/child.js';
+import { report } from '../../lib/child.js';
 import {
   BOOM,
   CountBreaker,
@@ -16,7 +17,7 @@ import {
   opossum,
   SamplingBreaker,
   tripswitch,
-} from '../lib/subjects.js';
+} from '../../lib/subjects.js';
 
 const TEN_MINUTES = 600_000;
 /** Count windows hold every call of the largest size plus the failures measured. */
