@@ -1,8 +1,8 @@
+import { show } from './check.js';
 import type { BreakerMetrics } from './circuit-breaker.js';
 import type { CircuitOpenError } from './errors.js';
-import { type CircuitBreakerOptions, show } from './options.js';
+import { type CircuitBreakerOptions, validateBreakerOptions } from './options.js';
 import { type BreakerRegistry, defaultRegistry } from './registry.js';
-import { validateBreakerOptions } from './validate-options.js';
 
 /**
  * Core options that only make sense around `execute()` (a function the breaker calls itself). A middleware
