@@ -1,4 +1,4 @@
-import { type CircuitOpenError, isCircuitOpenError } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, safeHook } from '@tripswitch/core';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, toHttpError } from '@tripswitch/core/http';
 import type { NextFunction, Request, Response } from 'express';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
@@ -49,23 +49,10 @@ export type BreakerMiddleware = <P = Request['params']>(
  */
 export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
   const o = resolveOptions(options);
-  let hookErrorReported = false;
-
-  function judge(req: Request, res: Response, error: unknown): boolean {
-    try {
-      return o.isFailure(req, res, error) === true;
-    } catch (hookError) {
-      if (!hookErrorReported) {
-        hookErrorReported = true;
-        console.error(
-          '[tripswitch] isFailure threw; the request counts as a failure (reported once):',
-          hookError,
-        );
-      }
-      return true;
-    }
-  }
-
+  const hooks = safeHook(
+    `breaker(${o.name === undefined ? '' : JSON.stringify(o.name)}) middleware`,
+    o.core.onListenerError,
+  );
   function reject(req: Request, res: Response, next: NextFunction, error: CircuitOpenError): void {
     if (o.onReject !== undefined) o.onReject(req, res, next, error);
     else if (o.rejectWith === 'error') next(toHttpError(error));
@@ -95,8 +82,12 @@ export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
 
     const settle = (error?: unknown): void => {
       if (permit.settled) return;
-      if (judge(req, res, error)) permit.failure(error ?? res.statusCode);
-      else permit.success();
+      // A hook that throws counts the request as a failure, and is reported (see safeHook).
+      if (hooks.judge('isFailure', (e: unknown) => o.isFailure(req, res, e), error, true)) {
+        permit.failure(error ?? res.statusCode);
+      } else {
+        permit.success();
+      }
     };
     // Breakers stacked on one route each get the error.
     const locals = res.locals as Locals;

@@ -19,7 +19,8 @@ export interface BreakerMiddlewareOptions extends HttpAdapterOptions<IsFailure, 
   /**
    * Decides whether a finished request counts as a failure. Called once per admitted request: with the
    * error when one reaches `next(err)`, else when the response finishes. A hook that throws counts the
-   * request as a failure and is reported once through `console.error`.
+   * request as a failure and is reported through `onListenerError` when given, else `console.error` once
+   * per middleware; only an exact `true` counts (a Promise is reported: the hook must answer at once).
    * @defaultValue `error !== undefined || res.statusCode >= 500`
    */
   readonly isFailure?: IsFailure;

@@ -1,4 +1,4 @@
-import { type CircuitOpenError, isCircuitOpenError, type Permit } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, type Permit, safeHook } from '@tripswitch/core';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, rejectionResponse } from '@tripswitch/core/http';
 import type { Context, Middleware } from 'koa';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
@@ -22,25 +22,19 @@ import { toHttpError } from './respond.js';
  */
 export function breaker(options?: BreakerMiddlewareOptions): Middleware {
   const o = resolveOptions(options);
-  let hookErrorReported = false;
+  const hooks = safeHook(
+    `breaker(${o.name === undefined ? '' : JSON.stringify(o.name)}) middleware`,
+    o.core.onListenerError,
+  );
 
   function settle(permit: Permit, ctx: Context, error?: unknown): void {
     if (permit.settled) return;
-    let failed: boolean;
-    try {
-      failed = o.isFailure(ctx, error) === true;
-    } catch (hookError) {
-      failed = true;
-      if (!hookErrorReported) {
-        hookErrorReported = true;
-        console.error(
-          '[tripswitch] isFailure threw; the request counts as a failure (reported once):',
-          hookError,
-        );
-      }
+    // A hook that throws counts the request as a failure, and is reported (see safeHook).
+    if (hooks.judge('isFailure', (c: Context) => o.isFailure(c, error), ctx, true)) {
+      permit.failure(error ?? ctx.status);
+    } else {
+      permit.success();
     }
-    if (failed) permit.failure(error ?? ctx.status);
-    else permit.success();
   }
 
   // Synchronous unless onReject is async: rejections come in floods, and this is their whole path.

@@ -18,8 +18,9 @@ export interface BreakerMiddlewareOptions extends HttpAdapterOptions<IsFailure, 
   readonly name?: string;
   /**
    * Decides whether a request counts as a failure: with the error when the rest of the chain throws, else
-   * after it returns (`ctx.status` is final by then). A hook that throws counts the request as a failure and
-   * is reported once through `console.error`.
+   * after it returns (`ctx.status` is final by then). A hook that throws counts the
+   * request as a failure and is reported through `onListenerError` when given, else `console.error` once
+   * per middleware; only an exact `true` counts (a Promise is reported: the hook must answer at once).
    * @defaultValue `error !== undefined || ctx.status >= 500`
    */
   readonly isFailure?: IsFailure;

@@ -1,4 +1,4 @@
-import { show } from '../options.js';
+import { show } from '../check.js';
 import { type BreakerRegistry, defaultRegistry } from '../registry.js';
 
 /**
@@ -20,12 +20,4 @@ export function checkRegistry(value: unknown): BreakerRegistry {
     throw new TypeError(`registry must be a BreakerRegistry, got ${show(value)}`);
   }
   return value as BreakerRegistry;
-}
-
-/** A hook option: a function, or `undefined` when not given. @throws TypeError naming the option. */
-export function checkFunction<F>(option: string, value: F | undefined): F | undefined {
-  if (value !== undefined && value !== null && typeof value !== 'function') {
-    throw new TypeError(`${option} must be a function, got ${show(value)}`);
-  }
-  return value ?? undefined;
 }

@@ -13,8 +13,8 @@ describe('resolveHealthOptions', () => {
   });
 
   it('throws at once on a bad option', () => {
-    expect(() => resolveHealthOptions(null as never)).toThrow(
-      new TypeError('breakerHealth options must be an object, got null'),
+    expect(() => resolveHealthOptions('x' as never)).toThrow(
+      new TypeError('breakerHealth options must be an object, got "x"'),
     );
     expect(() => resolveHealthOptions({ failWhenOpen: 'yes' } as never)).toThrow(
       new TypeError('failWhenOpen must be a boolean, got "yes"'),
@@ -78,11 +78,12 @@ describe('healthReport numbers', () => {
 describe('resolveHealthOptions strictness', () => {
   it('refuses an unknown option such as a misspelt failWhenOpen', () => {
     expect(() => resolveHealthOptions({ fialWhenOpen: true } as never)).toThrow(
-      new TypeError('unknown breakerHealth option "fialWhenOpen" (known: registry, failWhenOpen)'),
+      new TypeError('unknown option "fialWhenOpen" (did you mean "failWhenOpen"?)'),
     );
   });
 
   it('treats null as not given', () => {
+    expect(resolveHealthOptions(null as never)).toEqual({ registry: defaultRegistry, failWhenOpen: false });
     expect(resolveHealthOptions({ registry: null, failWhenOpen: null } as never)).toEqual({
       registry: defaultRegistry,
       failWhenOpen: false,

@@ -1,5 +1,5 @@
+import { checkBoolean, checkOptions } from '../check.js';
 import type { BreakerMetrics } from '../circuit-breaker.js';
-import { show } from '../options.js';
 import type { BreakerRegistry } from '../registry.js';
 import { checkRegistry } from './check-registry.js';
 
@@ -37,19 +37,9 @@ const HEALTH_OPTIONS: ReadonlySet<string> = new Set(['registry', 'failWhenOpen']
  * ```
  */
 export function resolveHealthOptions(options: BreakerHealthOptions = {}): Required<BreakerHealthOptions> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`breakerHealth options must be an object, got ${show(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!HEALTH_OPTIONS.has(key)) {
-      throw new TypeError(`unknown breakerHealth option "${key}" (known: registry, failWhenOpen)`);
-    }
-  }
-  const registry = checkRegistry(options.registry);
-  const failWhenOpen = options.failWhenOpen ?? false;
-  if (typeof failWhenOpen !== 'boolean') {
-    throw new TypeError(`failWhenOpen must be a boolean, got ${show(failWhenOpen)}`);
-  }
+  const o = checkOptions('breakerHealth options', options, HEALTH_OPTIONS);
+  const registry = checkRegistry(o.registry);
+  const failWhenOpen = checkBoolean('failWhenOpen', o.failWhenOpen, false);
   return { registry, failWhenOpen };
 }
 

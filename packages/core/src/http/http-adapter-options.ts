@@ -1,8 +1,7 @@
-import type { CircuitBreakerOptions } from '../options.js';
-import { show } from '../options.js';
+import { checkHook, show } from '../check.js';
+import { type CircuitBreakerOptions, validateBreakerOptions } from '../options.js';
 import type { BreakerRegistry } from '../registry.js';
-import { validateBreakerOptions } from '../validate-options.js';
-import { checkFunction, checkRegistry } from './check-registry.js';
+import { checkRegistry } from './check-registry.js';
 
 /**
  * Core options that only make sense around `execute()` (a function the breaker calls itself). A middleware
@@ -99,8 +98,8 @@ export function resolveHttpAdapterOptions<F, R>(
   return {
     name: o.name,
     registry: checkRegistry(o.registry),
-    isFailure: checkFunction('isFailure', o.isFailure) ?? defaults.isFailure,
-    onReject: checkFunction('onReject', o.onReject),
+    isFailure: checkHook('isFailure', o.isFailure) ?? defaults.isFailure,
+    onReject: checkHook('onReject', o.onReject),
     rejectWith: o.rejectWith ?? 'response',
     core,
   };

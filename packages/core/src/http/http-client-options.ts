@@ -1,8 +1,7 @@
-import type { CircuitBreakerOptions } from '../options.js';
-import { checkDuration, show } from '../options.js';
+import { checkBoolean, checkDuration, checkHook, show } from '../check.js';
+import { type CircuitBreakerOptions, validateBreakerOptions } from '../options.js';
 import type { BreakerRegistry } from '../registry.js';
-import { validateBreakerOptions } from '../validate-options.js';
-import { checkFunction, checkRegistry } from './check-registry.js';
+import { checkRegistry } from './check-registry.js';
 import { DEFAULT_MAX_RETRY_AFTER } from './retry-after.js';
 
 /**
@@ -106,17 +105,13 @@ export function resolveHttpClientOptions<Req, Res>(
     else core[option] = value;
   }
   validateBreakerOptions(core);
-  const respectRetryAfter = o.respectRetryAfter ?? true;
-  if (typeof respectRetryAfter !== 'boolean') {
-    throw new TypeError(`respectRetryAfter must be a boolean, got ${show(respectRetryAfter)}`);
-  }
   const given = core as CircuitBreakerOptions;
   return {
-    key: checkFunction('key', o.key as ((request: Req) => string) | undefined),
+    key: checkHook('key', o.key as ((request: Req) => string) | undefined),
     registry: checkRegistry(o.registry),
-    isFailure: checkFunction('isFailure', o.isFailure as (errorOrResponse: unknown) => boolean),
-    fallback: checkFunction('fallback', o.fallback as ResolvedHttpClientOptions<Req, Res>['fallback']),
-    respectRetryAfter,
+    isFailure: checkHook('isFailure', o.isFailure as (errorOrResponse: unknown) => boolean),
+    fallback: checkHook('fallback', o.fallback as ResolvedHttpClientOptions<Req, Res>['fallback']),
+    respectRetryAfter: checkBoolean('respectRetryAfter', o.respectRetryAfter, true),
     maxRetryAfter:
       o.maxRetryAfter === undefined
         ? DEFAULT_MAX_RETRY_AFTER

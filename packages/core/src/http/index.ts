@@ -1,4 +1,4 @@
-export { show } from '../options.js';
+export { show } from '../check.js';
 export {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_ROUTE,
