@@ -74,6 +74,12 @@ export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
       template === undefined
         ? { [ATTR_HTTP_REQUEST_METHOD]: req.method }
         : { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_HTTP_ROUTE]: template };
+    // The client left before this middleware ran ('close' fired already, so no listener would settle a
+    // permit): take none. Nothing can be answered and nothing learnt about the route.
+    if (res.destroyed || res.writableEnded) {
+      next();
+      return;
+    }
     const permit = o.registry.get(name, o.core).admit({ attributes });
     if (isCircuitOpenError(permit)) {
       reject(req, res, next, permit);

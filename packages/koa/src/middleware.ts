@@ -54,12 +54,18 @@ export function breaker(options?: BreakerMiddlewareOptions): Middleware {
     const template = matched === undefined ? undefined : String(matched);
     const name = o.name ?? (template === undefined ? undefined : `${ctx.method} ${template}`);
     if (name === undefined) {
-      throw new TypeError('breaker() without a name must be used on a @koa/router route');
+      throw new TypeError(
+        `breaker() without a name must be used on a @koa/router route (router.get(path, breaker(), handler)); ` +
+          `on ${ctx.method} ${ctx.path} no route matched, as with app.use(breaker()): pass { name } to share one breaker`,
+      );
     }
     const attributes =
       template === undefined
         ? { [ATTR_HTTP_REQUEST_METHOD]: ctx.method }
         : { [ATTR_HTTP_REQUEST_METHOD]: ctx.method, [ATTR_HTTP_ROUTE]: template };
+    // The client left before this middleware ran ('close' fired already, so no listener would settle a
+    // permit, and a handler waiting on 'close' would hold it): take none.
+    if (ctx.res.destroyed || ctx.res.writableEnded) return next();
     const permit = o.registry.get(name, o.core).admit({ attributes });
     if (isCircuitOpenError(permit)) return reject(ctx, permit);
     // A client gone before the response finished says nothing about the route: ignore, freeing a trial slot.
