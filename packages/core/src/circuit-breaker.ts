@@ -1,20 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
 import { callFallback, isOwnTimeout, runWithTimeout } from './call-timeout.js';
+import { checkDuration, show } from './check.js';
 import { type CircuitOpenError, createCircuitOpenError, type RejectionKind } from './errors.js';
-import {
-  BreakerEmitter,
-  type BreakerEventName,
-  type BreakerListener,
-  type ListenerErrorSource,
-  type Unsubscribe,
-} from './events.js';
-import {
-  type CircuitBreakerOptions,
-  checkDuration,
-  type ResolvedOptions,
-  resolveOptions,
-  show,
-} from './options.js';
+import { BreakerEmitter, type BreakerEventName, type BreakerListener, type Unsubscribe } from './events.js';
+import { type CircuitBreakerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import {
   type AcquireOptions,
   BreakerPermit,
@@ -28,7 +17,8 @@ import { ConsecutiveFailures } from './policies/consecutive-failures.js';
 import { CountWindow } from './policies/count-window.js';
 import type { RateWindow } from './policies/rate-window.js';
 import { TimeWindow } from './policies/time-window.js';
-import { type BreakerSnapshot, checkSnapshot } from './snapshot.js';
+import { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
+import type { BreakerSnapshot } from './snapshot.js';
 import {
   type CircuitState,
   CLOSED,
@@ -109,6 +99,8 @@ export class CircuitBreaker<TFallback = never> {
   /** Whether outcomes need the time they settle at (a time window). */
   private readonly stampsOutcomes: boolean;
   private emitter: BreakerEmitter | undefined = undefined;
+  /** Runs the user's hooks and listeners; their errors go to `onListenerError` or `console.error`. */
+  private readonly hooks: SafeHook;
   private manualPermits: Permit[] | undefined = undefined;
   /** @internal made when there is somewhere to emit to: explicit providers, or an SDK registered globally. */
   _telemetry: BreakerTelemetry | undefined = undefined;
@@ -136,7 +128,8 @@ export class CircuitBreaker<TFallback = never> {
           : new TimeWindow(w.duration, w.buckets);
     this.timesCalls = o.slowCallDuration !== undefined;
     this.stampsOutcomes = w?.type === 'time';
-    if (options.initialState != null) this.restore(checkSnapshot(options.initialState));
+    this.hooks = safeHook(`breaker "${o.name}"`, o.onListenerError as HookErrorHandler | undefined);
+    if (o.initialState !== undefined) this.restore(o.initialState);
     const t = o.telemetry;
     this.telemetryMode =
       t.enabled === false
@@ -393,7 +386,7 @@ export class CircuitBreaker<TFallback = never> {
    * through `onListenerError` and never breaks the call.
    */
   on<E extends BreakerEventName>(event: E, listener: BreakerListener<E>): Unsubscribe {
-    this.emitter ??= new BreakerEmitter(this.listenerErrorReporter());
+    this.emitter ??= new BreakerEmitter(this.hooks);
     return this.emitter.on(event, listener);
   }
 
@@ -644,35 +637,15 @@ export class CircuitBreaker<TFallback = never> {
 
   private classifyError(error: unknown): Outcome {
     const o = this._options;
-    if (o.ignore !== undefined && this.judge('ignore', o.ignore, error)) return IGNORED;
-    if (o.isFailure !== undefined && !this.judge('isFailure', o.isFailure, error, true)) return SUCCESS;
+    if (o.ignore !== undefined && this.hooks.judge('ignore', o.ignore, error, false)) return IGNORED;
+    if (o.isFailure !== undefined && !this.hooks.judge('isFailure', o.isFailure, error, true)) return SUCCESS;
     return FAILURE;
-  }
-
-  /** Runs a user predicate; one that throws is reported and treated as `whenThrows`. */
-  private judge(
-    hook: ListenerErrorSource,
-    predicate: (value: unknown) => boolean,
-    value: unknown,
-    whenThrows = false,
-  ): boolean {
-    try {
-      return predicate(value) === true;
-    } catch (error) {
-      try {
-        this.listenerErrorReporter()(error, hook);
-      } catch {
-        // A throwing onListenerError must not break the call either: execute() would reject with it
-        // and never settle the permit, leaking inFlight and, in half_open, a trial slot.
-      }
-      return whenThrows;
-    }
   }
 
   /** Settles a call that returned `value`; true when `isResultFailure` judged it a failure. */
   private recordResult(permit: BreakerPermit, value: unknown): boolean {
     const judge = this._options.isResultFailure;
-    const failed = judge !== undefined && this.judge('isResultFailure', judge, value);
+    const failed = judge !== undefined && this.hooks.judge('isResultFailure', judge, value, false);
     this._settle(permit, failed ? FAILURE : SUCCESS, failed ? value : undefined);
     return failed;
   }
@@ -705,22 +678,6 @@ export class CircuitBreaker<TFallback = never> {
       },
     );
   }
-
-  private listenerErrorReporter(): (error: unknown, source: ListenerErrorSource) => void {
-    const custom = this._options.onListenerError;
-    if (custom !== undefined) return custom;
-    return (error, source) => {
-      if (this.listenerErrorLogged) return;
-      this.listenerErrorLogged = true;
-      console.error(
-        `[tripswitch] a "${source}" listener or hook of breaker "${this.name}" threw; ` +
-          'later errors of this breaker are not logged (pass onListenerError to see them all):',
-        error,
-      );
-    };
-  }
-
-  private listenerErrorLogged = false;
 
   private restore(snapshot: BreakerSnapshot): void {
     const now = this._options.clock.now();

@@ -1,4 +1,5 @@
 import type { CircuitOpenError } from './errors.js';
+import type { SafeHook } from './safe-hook.js';
 import type { CircuitState, TransitionReason } from './state.js';
 
 /** Payload of `stateChange`. */
@@ -54,8 +55,18 @@ export interface BreakerEventMap {
 /** The name of a breaker event. */
 export type BreakerEventName = keyof BreakerEventMap;
 
-/** What threw, as passed to `onListenerError`: an event's listener, or one of the judging hooks. */
-export type ListenerErrorSource = BreakerEventName | 'isFailure' | 'ignore' | 'isResultFailure';
+/**
+ * What threw, as passed to `onListenerError`: an event's listener, one of the judging hooks, the `clock`
+ * (a `now()` that threw while a call settled), or a hook of an adapter (`onReject`, `key`, …), by its
+ * option name.
+ */
+export type ListenerErrorSource =
+  | BreakerEventName
+  | 'isFailure'
+  | 'ignore'
+  | 'isResultFailure'
+  | 'clock'
+  | (string & {});
 
 /** A listener for event `E`. */
 export type BreakerListener<E extends BreakerEventName> = (event: BreakerEventMap[E]) => void;
@@ -88,7 +99,7 @@ export class BreakerEmitter {
     timeout: undefined,
   };
 
-  constructor(private readonly report: (error: unknown, source: ListenerErrorSource) => void) {}
+  constructor(private readonly hooks: SafeHook) {}
 
   has(event: BreakerEventName): boolean {
     return this.table[event] !== undefined;
@@ -120,20 +131,6 @@ export class BreakerEmitter {
   emit<E extends BreakerEventName>(event: E, payload: BreakerEventMap[E]): void {
     const list = this.table[event] as Array<BreakerListener<E>> | undefined;
     if (list === undefined) return;
-    for (const listener of list) {
-      try {
-        listener(payload);
-      } catch (error) {
-        this.reportSafely(error, event);
-      }
-    }
-  }
-
-  private reportSafely(error: unknown, event: BreakerEventName): void {
-    try {
-      this.report(error, event);
-    } catch {
-      // A throwing error reporter must not break the call either; there is nowhere left to report it.
-    }
+    for (const listener of list) this.hooks.call(event, listener, payload);
   }
 }

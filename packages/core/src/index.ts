@@ -1,3 +1,14 @@
+export {
+  checkBoolean,
+  checkCount,
+  checkDuration,
+  checkHook,
+  checkOptions,
+  checkPercent,
+  checkTimerDuration,
+  MAX_TIMER_MS,
+  show,
+} from './check.js';
 export { type BreakerMetrics, CircuitBreaker, type ExecuteOptions } from './circuit-breaker.js';
 export { type CircuitBreakerDecoratorOptions, circuitBreaker } from './circuit-breaker-decorator.js';
 export { type Clock, createTestClock, systemClock, type TestClock } from './clock.js';
@@ -39,7 +50,7 @@ export {
   resolveHttpAdapterOptions,
   retryAfterSeconds,
   toHttpError,
-} from './http-adapter.js';
+} from './http/index.js';
 export {
   type CircuitBreakerOptions,
   type CountWindow,
@@ -48,6 +59,7 @@ export {
   type RejectionSpans,
   type TelemetryOptions,
   type TimeWindow,
+  validateBreakerOptions,
   type WindowOptions,
 } from './options.js';
 export type { AcquireOptions, Permit } from './permit.js';
@@ -60,6 +72,6 @@ export {
   resetAllBreakers,
 } from './registry.js';
 export { type RetryOptions, retry } from './retry.js';
+export { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
 export type { BreakerCounts, BreakerSnapshot } from './snapshot.js';
 export { CircuitState, type TransitionReason } from './state.js';
-export { validateBreakerOptions } from './validate-options.js';

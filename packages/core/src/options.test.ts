@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { createTestClock } from './clock.js';
-import { type CircuitBreakerOptions, DEFAULTS, resolveOptions } from './options.js';
+import { type CircuitBreakerOptions, DEFAULTS, resolveOptions, validateBreakerOptions } from './options.js';
 
 const off = { telemetry: { enabled: false } } as const;
 
@@ -308,7 +308,11 @@ describe('CircuitBreaker options validation', () => {
   rejectsEach('rejects %s', otherCases);
 
   it('rejects unknown option keys, naming them (a typo must not silently fall back to a default)', () => {
-    expectInvalid({ failureTreshold: 3 }, TypeError, 'unknown option "failureTreshold"');
+    expectInvalid(
+      { failureTreshold: 3 },
+      TypeError,
+      'unknown option "failureTreshold" (did you mean "failureThreshold"?)',
+    );
     expectInvalid({ windowSize: 10 }, TypeError, 'unknown option "windowSize"');
   });
 
@@ -341,5 +345,38 @@ describe('CircuitBreaker options validation', () => {
       new TypeError('options must be an object, got null'),
     );
     expect(() => new CircuitBreaker(5 as never)).toThrow(new TypeError('options must be an object, got 5'));
+  });
+});
+
+describe('durations that reach a timer', () => {
+  it('rejects a timeout above 2^31-1 ms, which Node would fire after 1 ms', () => {
+    expect(() => new CircuitBreaker({ timeout: 2 ** 31 - 1 })).not.toThrow();
+    expectInvalid(
+      { timeout: 2 ** 31 },
+      RangeError,
+      'timeout must be at most 2147483647 ms (2^31-1, the longest timer Node.js sets), got 2147483648',
+    );
+  });
+});
+
+describe('validateBreakerOptions', () => {
+  it('accepts valid options', () => {
+    expect(() => validateBreakerOptions({ failureThreshold: 3, resetTimeout: 1000 })).not.toThrow();
+  });
+
+  it('throws what the constructor throws for a bad value', () => {
+    expect(() => validateBreakerOptions({ failureThreshold: 0 })).toThrow(
+      'failureThreshold must be an integer >= 1, got 0',
+    );
+    expect(() => new CircuitBreaker({ failureThreshold: 0 })).toThrow(
+      'failureThreshold must be an integer >= 1, got 0',
+    );
+  });
+
+  it('rejects unknown options and a bad initialState', () => {
+    expect(() => validateBreakerOptions({ nope: 1 } as never)).toThrow(TypeError);
+    expect(() => validateBreakerOptions({ initialState: { version: 2 } as never })).toThrow(
+      'initialState.version must be 1, got 2',
+    );
   });
 });

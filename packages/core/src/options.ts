@@ -1,7 +1,17 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import {
+  checkBoolean,
+  checkCount,
+  checkDuration,
+  checkHook,
+  checkOptions,
+  checkPercent,
+  checkTimerDuration,
+  show,
+} from './check.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ListenerErrorSource } from './events.js';
-import type { BreakerSnapshot } from './snapshot.js';
+import { type BreakerSnapshot, checkSnapshot } from './snapshot.js';
 
 /** The last `size` calls decide. */
 export interface CountWindow {
@@ -143,6 +153,7 @@ export interface ResolvedOptions {
   readonly rejectionStackTraces: boolean;
   readonly telemetry: TelemetryOptions;
   readonly traceCalls: boolean;
+  readonly initialState: BreakerSnapshot | undefined;
 }
 
 /** The defaults, in one place. */
@@ -179,64 +190,6 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'telemetry',
   'traceCalls',
 ]);
-
-/** @internal formats a bad value for an error message. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return 'an object';
-    }
-  }
-  return String(value);
-}
-
-/**
- * The error for a bad number: a `TypeError` when it is not a number at all (`'5'`, `undefined`), a
- * `RangeError` when it is a number outside what is allowed (`0`, `1.5`, `NaN`), as the JS built-ins do.
- */
-function badNumber(value: unknown, message: string): TypeError | RangeError {
-  return typeof value === 'number' ? new RangeError(message) : new TypeError(message);
-}
-
-/** @internal an integer count >= 1. */
-export function checkCount(option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw badNumber(value, `${option} must be an integer >= 1, got ${show(value)}`);
-  }
-  return value;
-}
-
-/** @internal a finite duration in ms; `> 0` when `positive`, else `>= 0`. */
-export function checkDuration(option: string, value: unknown, positive = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw badNumber(
-      value,
-      `${option} must be a finite number of ms ${positive ? '> 0' : '>= 0'}, got ${show(value)}`,
-    );
-  }
-  return value;
-}
-
-function checkPercent(option: string, value: unknown): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || value > 100) {
-    throw badNumber(value, `${option} must be a percentage from 0 to 100, got ${show(value)}`);
-  }
-  return value;
-}
-
-/** @internal a function or undefined. */
-export function checkHook<F>(option: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') {
-    throw new TypeError(`${option} must be a function, got ${show(value)}`);
-  }
-  return value;
-}
 
 function checkWindow(value: unknown): ResolvedOptions['window'] {
   if (value === undefined) return undefined;
@@ -297,27 +250,34 @@ function checkTelemetry(value: unknown): TelemetryOptions {
   return t;
 }
 
-function checkBoolean(option: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${option} must be a boolean, got ${show(value)}`);
-  return value;
-}
-
 /**
- * @internal Validates options and applies defaults. Every problem throws a `TypeError` or `RangeError`
- * naming the option and the bad value.
+ * @internal Validates options (`initialState` included) and applies defaults. Every problem throws a
+ * `TypeError` or `RangeError` naming the option and the bad value.
  */
 export function resolveOptions(given: CircuitBreakerOptions<unknown> = {}): ResolvedOptions {
   if (typeof given !== 'object' || given === null) {
     throw new TypeError(`options must be an object, got ${show(given)}`);
   }
   // One rule for every option: `null` means "not given", as `undefined` does (what `??` does anyway).
-  const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(given)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`unknown option "${key}"`);
-    if (value !== null && value !== undefined) options[key] = value;
-  }
-  return resolveKnown(options as CircuitBreakerOptions<unknown>);
+  return resolveKnown(
+    checkOptions('breaker options', given, KNOWN_OPTIONS) as CircuitBreakerOptions<unknown>,
+  );
+}
+
+/**
+ * Checks breaker options exactly as the {@link CircuitBreaker} constructor does, without creating a
+ * breaker. Adapters that create their breakers lazily (one per route, on the first request) call it in
+ * their factory, so a bad option fails at startup instead of on the first request.
+ *
+ * @throws TypeError or RangeError naming the option and the bad value.
+ * @example
+ * ```ts
+ * validateBreakerOptions({ failureThreshold: 3 }); // fine
+ * validateBreakerOptions({ failureThreshold: 0 }); // RangeError: failureThreshold must be an integer >= 1, got 0
+ * ```
+ */
+export function validateBreakerOptions(options: CircuitBreakerOptions<unknown>): void {
+  resolveOptions(options);
 }
 
 function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions {
@@ -383,7 +343,7 @@ function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions 
       'slowCallRateThreshold',
       options.slowCallRateThreshold ?? DEFAULTS.slowCallRateThreshold,
     ),
-    timeout: options.timeout === undefined ? undefined : checkDuration('timeout', options.timeout, true),
+    timeout: options.timeout === undefined ? undefined : checkTimerDuration('timeout', options.timeout, true),
     isFailure: checkHook('isFailure', options.isFailure),
     ignore: checkIgnore(options.ignore),
     isResultFailure: checkHook('isResultFailure', options.isResultFailure),
@@ -393,5 +353,6 @@ function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions 
     rejectionStackTraces: checkBoolean('rejectionStackTraces', options.rejectionStackTraces, false),
     telemetry: checkTelemetry(options.telemetry),
     traceCalls: checkBoolean('traceCalls', options.traceCalls, false),
+    initialState: options.initialState === undefined ? undefined : checkSnapshot(options.initialState),
   };
 }

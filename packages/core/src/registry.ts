@@ -1,7 +1,8 @@
 import { diag } from '@opentelemetry/api';
+import { checkCount, show } from './check.js';
 import type { BreakerMetrics } from './circuit-breaker.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { type CircuitBreakerOptions, checkCount, show, type TelemetryOptions } from './options.js';
+import type { CircuitBreakerOptions, TelemetryOptions } from './options.js';
 
 /** Options of {@link BreakerRegistry}. */
 export interface BreakerRegistryOptions {

@@ -1,5 +1,5 @@
+import { checkCount, checkDuration, checkHook, show } from './check.js';
 import { isCircuitOpenError } from './errors.js';
-import { checkCount, checkDuration, checkHook, show } from './options.js';
 
 /** Options of {@link retry}. */
 export interface RetryOptions {

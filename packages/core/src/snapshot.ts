@@ -1,4 +1,4 @@
-import { show } from './options.js';
+import { show } from './check.js';
 import type { WindowSnapshot } from './policies/rate-window.js';
 import { type CircuitState, isCircuitState } from './state.js';
 

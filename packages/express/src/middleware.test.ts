@@ -363,6 +363,33 @@ describe.each(versions)('breaker() on %s', (pkg, major) => {
     });
   });
 
+  it('never leaks a permit when the client left before breaker() ran (an async middleware first)', async () => {
+    const entered = deferred();
+    const gone = deferred();
+    const app = express();
+    app.use((_req, res, next) => {
+      entered.resolve();
+      res.once('close', () => gone.resolve());
+      void gone.promise.then(() => setImmediate(next));
+    });
+    app.get('/y', breaker(opts({ resetTimeout: 1000 })), (_req, res) => {
+      res.send('late');
+    });
+    const url = await serve(app);
+    const { request } = await import('node:http');
+    const req = request(`${url}/y`);
+    req.on('error', () => {});
+    req.end();
+    await entered.promise;
+    req.destroy();
+    await gone.promise;
+    await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+    const m = registry.has('GET /y') ? registry.get('GET /y').getMetrics() : undefined;
+    expect(m?.inFlight ?? 0).toBe(0);
+    expect(m?.successCount ?? 0).toBe(0);
+    expect(m?.failureCount ?? 0).toBe(0);
+  });
+
   describe('rejection', () => {
     it('answers 503 with Retry-After from the clock and a JSON body, without calling the handler', async () => {
       let calls = 0;

@@ -1,4 +1,5 @@
-import { type CircuitOpenError, isCircuitOpenError, toHttpError } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, safeHook } from '@tripswitch/core';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, toHttpError } from '@tripswitch/core/http';
 import type { NextFunction, Request, Response } from 'express';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
 import { sendRejection } from './respond.js';
@@ -48,23 +49,10 @@ export type BreakerMiddleware = <P = Request['params']>(
  */
 export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
   const o = resolveOptions(options);
-  let hookErrorReported = false;
-
-  function judge(req: Request, res: Response, error: unknown): boolean {
-    try {
-      return o.isFailure(req, res, error) === true;
-    } catch (hookError) {
-      if (!hookErrorReported) {
-        hookErrorReported = true;
-        console.error(
-          '[tripswitch] isFailure threw; the request counts as a failure (reported once):',
-          hookError,
-        );
-      }
-      return true;
-    }
-  }
-
+  const hooks = safeHook(
+    `breaker(${o.name === undefined ? '' : JSON.stringify(o.name)}) middleware`,
+    o.core.onListenerError,
+  );
   function reject(req: Request, res: Response, next: NextFunction, error: CircuitOpenError): void {
     if (o.onReject !== undefined) o.onReject(req, res, next, error);
     else if (o.rejectWith === 'error') next(toHttpError(error));
@@ -84,8 +72,14 @@ export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
     }
     const attributes =
       template === undefined
-        ? { 'http.request.method': req.method }
-        : { 'http.request.method': req.method, 'http.route': template };
+        ? { [ATTR_HTTP_REQUEST_METHOD]: req.method }
+        : { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_HTTP_ROUTE]: template };
+    // The client left before this middleware ran ('close' fired already, so no listener would settle a
+    // permit): take none. Nothing can be answered and nothing learnt about the route.
+    if (res.destroyed || res.writableEnded) {
+      next();
+      return;
+    }
     const permit = o.registry.get(name, o.core).admit({ attributes });
     if (isCircuitOpenError(permit)) {
       reject(req, res, next, permit);
@@ -94,8 +88,12 @@ export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
 
     const settle = (error?: unknown): void => {
       if (permit.settled) return;
-      if (judge(req, res, error)) permit.failure(error ?? res.statusCode);
-      else permit.success();
+      // A hook that throws counts the request as a failure, and is reported (see safeHook).
+      if (hooks.judge('isFailure', (e: unknown) => o.isFailure(req, res, e), error, true)) {
+        permit.failure(error ?? res.statusCode);
+      } else {
+        permit.success();
+      }
     };
     // Breakers stacked on one route each get the error.
     const locals = res.locals as Locals;

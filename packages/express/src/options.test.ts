@@ -59,10 +59,15 @@ describe('breaker() options', () => {
 describe('breakerHealth() options', () => {
   it('rejects bad options at creation', () => {
     expect(() => breakerHealth({ failWhenOpen: 'yes' } as never)).toThrow(
-      new TypeError('failWhenOpen must be a boolean, got yes'),
+      new TypeError('failWhenOpen must be a boolean, got "yes"'),
     );
     expect(() => breakerHealth({ registry: 42 } as never)).toThrow(TypeError);
-    expect(() => breakerHealth(null as never)).toThrow(TypeError);
+    expect(() => breakerHealth('x' as never)).toThrow(TypeError);
+    expect(() => breakerHealth({ fialWhenOpen: true } as never)).toThrow(
+      new TypeError('unknown option "fialWhenOpen" (did you mean "failWhenOpen"?)'),
+    );
+    // null means "not given", as for every option.
+    expect(() => breakerHealth(null as never)).not.toThrow();
   });
 
   it('returns a named function', () => {

@@ -3,7 +3,7 @@ import {
   type HttpAdapterOptions,
   type ResolvedHttpAdapterOptions,
   resolveHttpAdapterOptions,
-} from '@tripswitch/core';
+} from '@tripswitch/core/http';
 import type { NextFunction, Request, Response } from 'express';
 
 type IsFailure = (req: Request, res: Response, error?: unknown) => boolean;
@@ -19,7 +19,8 @@ export interface BreakerMiddlewareOptions extends HttpAdapterOptions<IsFailure, 
   /**
    * Decides whether a finished request counts as a failure. Called once per admitted request: with the
    * error when one reaches `next(err)`, else when the response finishes. A hook that throws counts the
-   * request as a failure and is reported once through `console.error`.
+   * request as a failure and is reported through `onListenerError` when given, else `console.error` once
+   * per middleware; only an exact `true` counts (a Promise is reported: the hook must answer at once).
    * @defaultValue `error !== undefined || res.statusCode >= 500`
    */
   readonly isFailure?: IsFailure;
@@ -37,7 +38,7 @@ const defaultIsFailure: IsFailure = (_req, res, error) => error !== undefined ||
 
 /**
  * @internal Validates the middleware options and splits them from the core's (see
- * `resolveHttpAdapterOptions` in `@tripswitch/core`), so every bad option throws at creation.
+ * `resolveHttpAdapterOptions` in `@tripswitch/core/http`), so every bad option throws at creation.
  * @throws TypeError or RangeError naming the option and the value.
  */
 export function resolveOptions(

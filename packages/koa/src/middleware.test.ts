@@ -176,6 +176,39 @@ describe.each(versions)('breaker() on %s', (pkg, major) => {
   });
 
   describe('outcomes', () => {
+    it('never leaks a permit when the client left before breaker() ran and the handler waits on close', async () => {
+      const entered = deferred();
+      const gone = deferred();
+      const router = new Router();
+      router.get('/y', breaker(opts({ resetTimeout: 1000 })), async (ctx) => {
+        // A handler that waits for the client to go (a long poll): 'close' already fired.
+        await new Promise<void>((resolve) => {
+          if (ctx.res.destroyed) resolve();
+          else ctx.res.once('close', () => resolve());
+        });
+        ctx.body = 'late';
+      });
+      const url = await serve(router, async (ctx, next) => {
+        entered.resolve();
+        ctx.res.once('close', () => gone.resolve());
+        await gone.promise;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await next();
+      });
+      const { request } = await import('node:http');
+      const req = request(`${url}/y`);
+      req.on('error', () => {});
+      req.end();
+      await entered.promise;
+      req.destroy();
+      await gone.promise;
+      await new Promise<void>((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
+      const m = registry.has('GET /y') ? registry.get('GET /y').getMetrics() : undefined;
+      expect(m?.inFlight ?? 0).toBe(0);
+      expect(m?.successCount ?? 0).toBe(0);
+      expect(m?.failureCount ?? 0).toBe(0);
+    });
+
     it('counts a 5xx status as a failure, with the status as the error', async () => {
       const b = registry.get('GET /x', { clock });
       const router = new Router();

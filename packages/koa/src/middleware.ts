@@ -1,4 +1,5 @@
-import { type CircuitOpenError, isCircuitOpenError, type Permit, rejectionResponse } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, type Permit, safeHook } from '@tripswitch/core';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, rejectionResponse } from '@tripswitch/core/http';
 import type { Context, Middleware } from 'koa';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
 import { toHttpError } from './respond.js';
@@ -21,25 +22,19 @@ import { toHttpError } from './respond.js';
  */
 export function breaker(options?: BreakerMiddlewareOptions): Middleware {
   const o = resolveOptions(options);
-  let hookErrorReported = false;
+  const hooks = safeHook(
+    `breaker(${o.name === undefined ? '' : JSON.stringify(o.name)}) middleware`,
+    o.core.onListenerError,
+  );
 
   function settle(permit: Permit, ctx: Context, error?: unknown): void {
     if (permit.settled) return;
-    let failed: boolean;
-    try {
-      failed = o.isFailure(ctx, error) === true;
-    } catch (hookError) {
-      failed = true;
-      if (!hookErrorReported) {
-        hookErrorReported = true;
-        console.error(
-          '[tripswitch] isFailure threw; the request counts as a failure (reported once):',
-          hookError,
-        );
-      }
+    // A hook that throws counts the request as a failure, and is reported (see safeHook).
+    if (hooks.judge('isFailure', (c: Context) => o.isFailure(c, error), ctx, true)) {
+      permit.failure(error ?? ctx.status);
+    } else {
+      permit.success();
     }
-    if (failed) permit.failure(error ?? ctx.status);
-    else permit.success();
   }
 
   // Synchronous unless onReject is async: rejections come in floods, and this is their whole path.
@@ -59,12 +54,18 @@ export function breaker(options?: BreakerMiddlewareOptions): Middleware {
     const template = matched === undefined ? undefined : String(matched);
     const name = o.name ?? (template === undefined ? undefined : `${ctx.method} ${template}`);
     if (name === undefined) {
-      throw new TypeError('breaker() without a name must be used on a @koa/router route');
+      throw new TypeError(
+        `breaker() without a name must be used on a @koa/router route (router.get(path, breaker(), handler)); ` +
+          `on ${ctx.method} ${ctx.path} no route matched, as with app.use(breaker()): pass { name } to share one breaker`,
+      );
     }
     const attributes =
       template === undefined
-        ? { 'http.request.method': ctx.method }
-        : { 'http.request.method': ctx.method, 'http.route': template };
+        ? { [ATTR_HTTP_REQUEST_METHOD]: ctx.method }
+        : { [ATTR_HTTP_REQUEST_METHOD]: ctx.method, [ATTR_HTTP_ROUTE]: template };
+    // The client left before this middleware ran ('close' fired already, so no listener would settle a
+    // permit, and a handler waiting on 'close' would hold it): take none.
+    if (ctx.res.destroyed || ctx.res.writableEnded) return next();
     const permit = o.registry.get(name, o.core).admit({ attributes });
     if (isCircuitOpenError(permit)) return reject(ctx, permit);
     // A client gone before the response finished says nothing about the route: ignore, freeing a trial slot.

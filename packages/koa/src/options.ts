@@ -1,9 +1,9 @@
+import type { CircuitOpenError } from '@tripswitch/core';
 import {
-  type CircuitOpenError,
   type HttpAdapterOptions,
   type ResolvedHttpAdapterOptions,
   resolveHttpAdapterOptions,
-} from '@tripswitch/core';
+} from '@tripswitch/core/http';
 import type { Context } from 'koa';
 
 type IsFailure = (ctx: Context, error?: unknown) => boolean;
@@ -18,8 +18,9 @@ export interface BreakerMiddlewareOptions extends HttpAdapterOptions<IsFailure, 
   readonly name?: string;
   /**
    * Decides whether a request counts as a failure: with the error when the rest of the chain throws, else
-   * after it returns (`ctx.status` is final by then). A hook that throws counts the request as a failure and
-   * is reported once through `console.error`.
+   * after it returns (`ctx.status` is final by then). A hook that throws counts the
+   * request as a failure and is reported through `onListenerError` when given, else `console.error` once
+   * per middleware; only an exact `true` counts (a Promise is reported: the hook must answer at once).
    * @defaultValue `error !== undefined || ctx.status >= 500`
    */
   readonly isFailure?: IsFailure;
@@ -37,7 +38,7 @@ const defaultIsFailure: IsFailure = (ctx, error) => error !== undefined || ctx.s
 
 /**
  * @internal Validates the middleware options and splits them from the core's (see
- * `resolveHttpAdapterOptions` in `@tripswitch/core`), so every bad option throws at creation.
+ * `resolveHttpAdapterOptions` in `@tripswitch/core/http`), so every bad option throws at creation.
  * @throws TypeError or RangeError naming the option and the value.
  */
 export function resolveOptions(

@@ -1,10 +1,11 @@
-import type { Attributes } from '@opentelemetry/api';
 import {
   type CircuitBreaker,
   type CircuitOpenError,
   isCircuitOpenError,
   type Permit,
+  safeHook,
 } from '@tripswitch/core';
+import { clientAttributes, originOf, show } from '@tripswitch/core/http';
 import axios, {
   type AxiosAdapter,
   type AxiosInstance,
@@ -16,13 +17,10 @@ import { classifyError, defaultIsFailure, retryAfterOf, statusOf } from './class
 import {
   type AxiosBreakerOptions,
   type FallbackResponse,
-  originOf,
-  portOf,
   type ResolvedAxiosOptions,
-  requestUrl,
   resolveAxiosOptions,
-  show,
 } from './options.js';
+import { requestUrl } from './request-url.js';
 
 /** Removes what {@link withBreaker} installed; calling it again does nothing. */
 export type DetachBreaker = () => void;
@@ -58,8 +56,12 @@ type AdapterConfig = AxiosRequestConfig['adapter'];
 /** Each adapter this module installed → the adapter it wraps, and the defaults object it was put on. */
 const installed = new WeakMap<AxiosAdapter, { readonly transport: AdapterConfig; readonly on: object }>();
 
-/** Installations whose hook errors were already logged to the console (once each). */
-const loggedOnce = new WeakSet<ResolvedAxiosOptions>();
+/** One installation: its options, and its user hooks wrapped so that a throwing one never breaks a request. */
+interface Installation {
+  readonly o: ResolvedAxiosOptions;
+  readonly isFailure: (errorOrResponse: unknown) => boolean;
+  readonly ignore: ((error: unknown) => boolean) | undefined;
+}
 
 /**
  * Installs tripswitch on an Axios instance: every request goes through the breaker of its upstream
@@ -125,13 +127,22 @@ export function withBreaker(instance: AxiosInstance, options?: AxiosBreakerOptio
 }
 
 function createBreakerAdapter(o: ResolvedAxiosOptions, transport: AdapterConfig): AxiosAdapter {
+  const hooks = safeHook('withBreaker', o.onListenerError);
+  const isFailure = o.isFailure ?? defaultIsFailure;
+  const ignore = o.ignore;
+  const i: Installation = {
+    o,
+    // Only an exact `true` counts; a hook that throws counts as a failure (isFailure) or not ignored.
+    isFailure: (value) => hooks.judge('isFailure', isFailure, value, true),
+    ignore: ignore === undefined ? undefined : (error) => hooks.judge('ignore', ignore, error, false),
+  };
   return function tripswitchAdapter(config) {
     try {
       const send = axios.getAdapter(transport ?? axios.defaults.adapter, config);
       if (config.breaker === false) return send(config);
       const url = requestUrl(config);
       let name: string | undefined;
-      if (o.customKey) {
+      if (o.key !== undefined) {
         name = o.key(config);
         if (typeof name !== 'string' || name === '') {
           throw new TypeError(`key(config) must return a non-empty string, got ${show(name)}`);
@@ -142,25 +153,14 @@ function createBreakerAdapter(o: ResolvedAxiosOptions, transport: AdapterConfig)
         // Not an absolute URL: Axios rejects the request without sending it; there is no upstream to guard.
         return send(config);
       }
-      const breaker = o.registry.get(name, o.breakerOptions);
-      const permit = breaker.admit({ attributes: attributesOf(config, url) });
+      const breaker = o.registry.get(name, o.core);
+      const permit = breaker.admit({ attributes: clientAttributes(config.method, url) });
       if (isCircuitOpenError(permit)) return rejected(o, permit, config);
-      return admitted(o, breaker, permit, send, config);
+      return admitted(i, breaker, permit, send, config);
     } catch (error) {
       return Promise.reject(error);
     }
   };
-}
-
-/** The attributes of the breaker's spans for this request (never used on metrics). */
-function attributesOf(config: InternalAxiosRequestConfig, url: URL | undefined): Attributes {
-  const attributes: Attributes = { 'http.request.method': (config.method ?? 'get').toUpperCase() };
-  if (url !== undefined) {
-    attributes['server.address'] = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const port = portOf(url);
-    if (port !== undefined) attributes['server.port'] = Number(port);
-  }
-  return attributes;
 }
 
 function rejected(
@@ -176,7 +176,7 @@ function rejected(
 }
 
 function admitted(
-  o: ResolvedAxiosOptions,
+  i: Installation,
   breaker: CircuitBreaker<never>,
   permit: Permit,
   send: AxiosAdapter,
@@ -192,9 +192,9 @@ function admitted(
   return pending.then(
     function onAnswer(response) {
       try {
-        if (judge(o, 'isFailure', o.isFailure ?? defaultIsFailure, response, true)) {
+        if (i.isFailure(response)) {
           permit.failure(statusOf(response) ?? response);
-          openForRetryAfter(o, breaker, response, permit);
+          openForRetryAfter(i.o, breaker, response, permit);
         } else {
           permit.success();
         }
@@ -207,16 +207,11 @@ function admitted(
     function onError(error: unknown) {
       let failed = false;
       try {
-        const outcome = classifyError(
-          error,
-          config,
-          o.ignore === undefined ? undefined : (e) => judge(o, 'ignore', o.ignore!, e, false),
-          (e) => judge(o, 'isFailure', o.isFailure ?? defaultIsFailure, e, true),
-        );
+        const outcome = classifyError(error, config, i.ignore, i.isFailure);
         if (outcome === 'failure') {
           failed = true;
           permit.failure(statusOf(error) ?? error);
-          openForRetryAfter(o, breaker, error, permit);
+          openForRetryAfter(i.o, breaker, error, permit);
         } else if (outcome === 'success') {
           permit.success();
         } else {
@@ -225,7 +220,7 @@ function admitted(
       } finally {
         if (!permit.settled) permit.ignore();
       }
-      if (failed && o.fallback !== undefined) return fallbackResponse(o, error, config);
+      if (failed && i.o.fallback !== undefined) return fallbackResponse(i.o, error, config);
       throw error;
     },
   );
@@ -243,7 +238,7 @@ function openForRetryAfter(
   cause: Permit,
 ): void {
   if (!o.respectRetryAfter) return;
-  const ms = retryAfterOf(answer, Date.now());
+  const ms = retryAfterOf(answer, Date.now(), o.maxRetryAfter);
   if (ms !== undefined) breaker.openFor(ms, { reason: 'retry_after', cause });
 }
 
@@ -267,38 +262,4 @@ async function fallbackResponse(
     config,
     request: undefined,
   };
-}
-
-/** Runs a user predicate; one that throws is reported and counts as `whenThrows`, like core's hooks. */
-function judge(
-  o: ResolvedAxiosOptions,
-  hook: 'isFailure' | 'ignore',
-  predicate: (value: unknown) => boolean,
-  value: unknown,
-  whenThrows: boolean,
-): boolean {
-  try {
-    return predicate(value) === true;
-  } catch (error) {
-    report(o, error, hook);
-    return whenThrows;
-  }
-}
-
-function report(o: ResolvedAxiosOptions, error: unknown, hook: 'isFailure' | 'ignore'): void {
-  try {
-    if (o.onListenerError !== undefined) {
-      o.onListenerError(error, hook);
-    } else if (!loggedOnce.has(o)) {
-      loggedOnce.add(o);
-      console.error(
-        `[tripswitch] the "${hook}" hook given to withBreaker threw; the call counts as ` +
-          `${hook === 'isFailure' ? 'a failure' : 'not ignored'}. Later errors are not logged ` +
-          '(pass onListenerError to see them all):',
-        error,
-      );
-    }
-  } catch {
-    // A reporter that throws has nowhere left to report to.
-  }
 }
