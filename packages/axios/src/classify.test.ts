@@ -1,14 +1,7 @@
 import { BreakerRegistry, type CircuitBreaker, createTestClock } from '@tripswitch/core';
 import axios, { AxiosError, type AxiosRequestConfig, CanceledError } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  classifyError,
-  defaultIsFailure,
-  isNotSent,
-  parseRetryAfter,
-  retryAfterOf,
-  statusOf,
-} from './classify.js';
+import { classifyError, defaultIsFailure, isNotSent, retryAfterOf, statusOf } from './classify.js';
 import { withBreaker } from './index.js';
 import { closedPort, counts, startUpstream, type Upstream } from './test-support.js';
 
@@ -216,33 +209,19 @@ describe('classifyError', () => {
   });
 });
 
-describe('parseRetryAfter', () => {
+describe('retryAfterOf', () => {
   const now = Date.UTC(2025, 0, 1, 12, 0, 0);
 
-  it('reads delay-seconds', () => {
-    expect(parseRetryAfter('120', undefined, now)).toBe(120_000);
-    expect(parseRetryAfter(' 5 ', undefined, now)).toBe(5000);
-  });
-
-  it("reads an HTTP date against the response's Date header, else against now", () => {
-    const served = 'Wed, 01 Jan 2025 11:00:00 GMT';
-    expect(parseRetryAfter('Wed, 01 Jan 2025 11:01:30 GMT', served, now)).toBe(90_000);
-    expect(parseRetryAfter('Wed, 01 Jan 2025 12:00:45 GMT', undefined, now)).toBe(45_000);
-    expect(parseRetryAfter('Wed, 01 Jan 2025 12:00:45 GMT', 'garbage', now)).toBe(45_000);
-  });
-
-  it('gives undefined for missing, invalid, zero, negative or past values', () => {
-    for (const value of [undefined, '', 'soon', '0', '-5', '1.5', 'Wed, 01 Jan 2025 11:59:00 GMT']) {
-      expect(parseRetryAfter(value, undefined, now)).toBeUndefined();
-    }
-  });
-
-  it('retryAfterOf only reads 429 and 503 answers, from plain or AxiosHeaders headers', () => {
+  it('only reads 429 and 503 answers, from plain or AxiosHeaders headers, capped at maxMs', () => {
     const answer = (status: number, headers: unknown) => ({ status, headers });
-    expect(retryAfterOf(answer(503, { 'retry-after': '7' }), now)).toBe(7000);
-    expect(retryAfterOf(answer(429, new axios.AxiosHeaders({ 'Retry-After': '3' })), now)).toBe(3000);
-    expect(retryAfterOf(answer(500, { 'retry-after': '7' }), now)).toBeUndefined();
-    expect(retryAfterOf(answer(200, { 'retry-after': '7' }), now)).toBeUndefined();
-    expect(retryAfterOf(new AxiosError('x', 'ECONNRESET'), now)).toBeUndefined();
+    expect(retryAfterOf(answer(503, { 'retry-after': '7' }), now, 600_000)).toBe(7000);
+    expect(retryAfterOf(answer(429, new axios.AxiosHeaders({ 'Retry-After': '3' })), now, 600_000)).toBe(
+      3000,
+    );
+    expect(retryAfterOf(answer(503, { 'retry-after': ['9', '1'] }), now, 600_000)).toBe(9000);
+    expect(retryAfterOf(answer(503, { 'retry-after': '86400' }), now, 60_000)).toBe(60_000);
+    expect(retryAfterOf(answer(500, { 'retry-after': '7' }), now, 600_000)).toBeUndefined();
+    expect(retryAfterOf(answer(200, { 'retry-after': '7' }), now, 600_000)).toBeUndefined();
+    expect(retryAfterOf(new AxiosError('x', 'ECONNRESET'), now, 600_000)).toBeUndefined();
   });
 });

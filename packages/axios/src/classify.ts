@@ -1,3 +1,4 @@
+import { honoursRetryAfter, isFailureStatus, parseRetryAfter } from '@tripswitch/core/http';
 import type { InternalAxiosRequestConfig } from 'axios';
 
 /** How a finished request counts for its breaker. */
@@ -63,11 +64,6 @@ export function statusOf(errorOrResponse: unknown): number | undefined {
   return responseOf(errorOrResponse)?.status;
 }
 
-/** True for the statuses that say the upstream is failing or overloaded: 5xx and 429. */
-function isFailureStatus(status: number): boolean {
-  return status >= 500 || status === 429;
-}
-
 /**
  * The default `isFailure`: a response (or an error carrying one) fails when its status is 5xx or 429;
  * any other status means the upstream is alive, so a 404 is a success. An error without a response fails:
@@ -127,44 +123,13 @@ function header(headers: unknown, name: string): string | undefined {
   return typeof raw === 'string' ? raw : undefined;
 }
 
-const DELTA_SECONDS = /^\s*(\d+)\s*$/;
-
 /**
- * Parses a `Retry-After` value into milliseconds from now: delay-seconds (`120`) or an HTTP date. A date
- * is measured against the response's own `Date` header when it has one, so a skewed local clock does
- * not matter; else against `nowMs` (wall-clock epoch ms).
- *
- * @returns milliseconds > 0, or `undefined` for a missing, invalid, zero or past value.
- * @example
- * ```ts
- * parseRetryAfter('120', undefined, Date.now()); // 120000
- * parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', 'Wed, 21 Oct 2015 07:27:00 GMT', Date.now()); // 60000
- * ```
+ * @internal The open period an upstream asked for: a 429 or 503 with a usable `Retry-After`, in ms,
+ * at most `maxMs`.
  */
-export function parseRetryAfter(
-  value: string | undefined,
-  dateHeader: string | undefined,
-  nowMs: number,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = DELTA_SECONDS.exec(value);
-  let ms: number;
-  if (seconds !== null) {
-    ms = Number(seconds[1]) * 1000;
-  } else {
-    const at = Date.parse(value);
-    if (Number.isNaN(at)) return undefined;
-    const served = dateHeader === undefined ? Number.NaN : Date.parse(dateHeader);
-    ms = at - (Number.isNaN(served) ? nowMs : served);
-  }
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-
-/**
- * @internal The open period an upstream asked for: a 429 or 503 with a usable `Retry-After`, in ms.
- */
-export function retryAfterOf(errorOrResponse: unknown, nowMs: number): number | undefined {
+export function retryAfterOf(errorOrResponse: unknown, nowMs: number, maxMs: number): number | undefined {
   const response = responseOf(errorOrResponse);
-  if (response === undefined || (response.status !== 429 && response.status !== 503)) return undefined;
-  return parseRetryAfter(header(response.headers, 'retry-after'), header(response.headers, 'date'), nowMs);
+  if (response === undefined || !honoursRetryAfter(response.status)) return undefined;
+  const value = header(response.headers, 'retry-after');
+  return parseRetryAfter(value, header(response.headers, 'date'), nowMs, maxMs);
 }

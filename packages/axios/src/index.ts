@@ -1,15 +1,16 @@
 export { CircuitOpenError, isCircuitOpenError } from '@tripswitch/core';
-export { defaultIsFailure, type Outcome, parseRetryAfter, statusOf } from './classify.js';
-export {
-  type AxiosCircuitOpenError,
-  type DetachBreaker,
-  isAxiosCircuitOpenError,
-  withBreaker,
-} from './interceptor.js';
+export { parseRetryAfter } from '@tripswitch/core/http';
+export { defaultIsFailure, type Outcome, statusOf } from './classify.js';
 export {
   AXIOS_DEFAULTS,
   type AxiosBreakerOptions,
   type BreakerOptionsForAxios,
   type FallbackResponse,
-  originKey,
 } from './options.js';
+export { originKey } from './request-url.js';
+export {
+  type AxiosCircuitOpenError,
+  type DetachBreaker,
+  isAxiosCircuitOpenError,
+  withBreaker,
+} from './with-breaker.js';

@@ -39,7 +39,7 @@ export {
   resolveHttpAdapterOptions,
   retryAfterSeconds,
   toHttpError,
-} from './http-adapter.js';
+} from './http/index.js';
 export {
   type CircuitBreakerOptions,
   type CountWindow,

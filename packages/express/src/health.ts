@@ -1,8 +1,8 @@
-import { type BreakerHealthOptions, healthReport, resolveHealthOptions } from '@tripswitch/core';
+import { type BreakerHealthOptions, healthReport, resolveHealthOptions } from '@tripswitch/core/http';
 import type { RequestHandler } from 'express';
 import { sendJson } from './respond.js';
 
-export type { BreakerHealthBody, BreakerHealthOptions } from '@tripswitch/core';
+export type { BreakerHealthBody, BreakerHealthOptions } from '@tripswitch/core/http';
 
 /**
  * Creates a handler that reports every breaker of a registry as a `BreakerHealthBody`, for a health

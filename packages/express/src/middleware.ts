@@ -1,4 +1,5 @@
-import { type CircuitOpenError, isCircuitOpenError, toHttpError } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError } from '@tripswitch/core';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, toHttpError } from '@tripswitch/core/http';
 import type { NextFunction, Request, Response } from 'express';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
 import { sendRejection } from './respond.js';
@@ -84,8 +85,8 @@ export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
     }
     const attributes =
       template === undefined
-        ? { 'http.request.method': req.method }
-        : { 'http.request.method': req.method, 'http.route': template };
+        ? { [ATTR_HTTP_REQUEST_METHOD]: req.method }
+        : { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_HTTP_ROUTE]: template };
     const permit = o.registry.get(name, o.core).admit({ attributes });
     if (isCircuitOpenError(permit)) {
       reject(req, res, next, permit);

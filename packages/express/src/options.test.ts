@@ -59,7 +59,7 @@ describe('breaker() options', () => {
 describe('breakerHealth() options', () => {
   it('rejects bad options at creation', () => {
     expect(() => breakerHealth({ failWhenOpen: 'yes' } as never)).toThrow(
-      new TypeError('failWhenOpen must be a boolean, got yes'),
+      new TypeError('failWhenOpen must be a boolean, got "yes"'),
     );
     expect(() => breakerHealth({ registry: 42 } as never)).toThrow(TypeError);
     expect(() => breakerHealth(null as never)).toThrow(TypeError);

@@ -3,7 +3,7 @@ import {
   type HttpAdapterOptions,
   type ResolvedHttpAdapterOptions,
   resolveHttpAdapterOptions,
-} from '@tripswitch/core';
+} from '@tripswitch/core/http';
 import type { NextFunction, Request, Response } from 'express';
 
 type IsFailure = (req: Request, res: Response, error?: unknown) => boolean;
@@ -37,7 +37,7 @@ const defaultIsFailure: IsFailure = (_req, res, error) => error !== undefined ||
 
 /**
  * @internal Validates the middleware options and splits them from the core's (see
- * `resolveHttpAdapterOptions` in `@tripswitch/core`), so every bad option throws at creation.
+ * `resolveHttpAdapterOptions` in `@tripswitch/core/http`), so every bad option throws at creation.
  * @throws TypeError or RangeError naming the option and the value.
  */
 export function resolveOptions(

@@ -1,11 +1,11 @@
 import type { ServerResponse } from 'node:http';
+import type { CircuitOpenError } from '@tripswitch/core';
 import {
-  type CircuitOpenError,
   type HttpCircuitOpenError as CoreHttpCircuitOpenError,
   rejectionResponse,
-} from '@tripswitch/core';
+} from '@tripswitch/core/http';
 
-export type { RejectionBody } from '@tripswitch/core';
+export type { RejectionBody } from '@tripswitch/core/http';
 
 /**
  * The `CircuitOpenError` passed to `next` with `rejectWith: 'error'`: `status`, `statusCode` and

@@ -1,7 +1,7 @@
-import { type BreakerHealthOptions, healthReport, resolveHealthOptions } from '@tripswitch/core';
+import { type BreakerHealthOptions, healthReport, resolveHealthOptions } from '@tripswitch/core/http';
 import type { Middleware } from 'koa';
 
-export type { BreakerHealthBody, BreakerHealthOptions } from '@tripswitch/core';
+export type { BreakerHealthBody, BreakerHealthOptions } from '@tripswitch/core/http';
 
 /**
  * Creates a middleware that answers with every breaker of a registry as a `BreakerHealthBody`, for a

@@ -1,4 +1,5 @@
-import { type CircuitOpenError, isCircuitOpenError, type Permit, rejectionResponse } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, type Permit } from '@tripswitch/core';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, rejectionResponse } from '@tripswitch/core/http';
 import type { Context, Middleware } from 'koa';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
 import { toHttpError } from './respond.js';
@@ -63,8 +64,8 @@ export function breaker(options?: BreakerMiddlewareOptions): Middleware {
     }
     const attributes =
       template === undefined
-        ? { 'http.request.method': ctx.method }
-        : { 'http.request.method': ctx.method, 'http.route': template };
+        ? { [ATTR_HTTP_REQUEST_METHOD]: ctx.method }
+        : { [ATTR_HTTP_REQUEST_METHOD]: ctx.method, [ATTR_HTTP_ROUTE]: template };
     const permit = o.registry.get(name, o.core).admit({ attributes });
     if (isCircuitOpenError(permit)) return reject(ctx, permit);
     // A client gone before the response finished says nothing about the route: ignore, freeing a trial slot.

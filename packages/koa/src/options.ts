@@ -1,9 +1,9 @@
+import type { CircuitOpenError } from '@tripswitch/core';
 import {
-  type CircuitOpenError,
   type HttpAdapterOptions,
   type ResolvedHttpAdapterOptions,
   resolveHttpAdapterOptions,
-} from '@tripswitch/core';
+} from '@tripswitch/core/http';
 import type { Context } from 'koa';
 
 type IsFailure = (ctx: Context, error?: unknown) => boolean;
@@ -37,7 +37,7 @@ const defaultIsFailure: IsFailure = (ctx, error) => error !== undefined || ctx.s
 
 /**
  * @internal Validates the middleware options and splits them from the core's (see
- * `resolveHttpAdapterOptions` in `@tripswitch/core`), so every bad option throws at creation.
+ * `resolveHttpAdapterOptions` in `@tripswitch/core/http`), so every bad option throws at creation.
  * @throws TypeError or RangeError naming the option and the value.
  */
 export function resolveOptions(

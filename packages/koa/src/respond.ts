@@ -1,10 +1,10 @@
+import type { CircuitOpenError } from '@tripswitch/core';
 import {
-  type CircuitOpenError,
   type HttpCircuitOpenError as CoreHttpCircuitOpenError,
   toHttpError as coreToHttpError,
-} from '@tripswitch/core';
+} from '@tripswitch/core/http';
 
-export type { RejectionBody } from '@tripswitch/core';
+export type { RejectionBody } from '@tripswitch/core/http';
 
 /**
  * The `CircuitOpenError` thrown with `rejectWith: 'error'`: `status`, `expose` and `headers` are what

@@ -34,6 +34,15 @@ export const ATTR_THRESHOLD = 'tripswitch.breaker.threshold';
 /** From the OpenTelemetry semantic conventions. */
 export const ATTR_ERROR_TYPE = 'error.type';
 
+/**
+ * HTTP attribute keys the adapters put on the spans of their calls (never on metrics), from the
+ * OpenTelemetry HTTP semantic conventions.
+ */
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_ROUTE = 'http.route';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+
 /** Values of {@link ATTR_OUTCOME}. */
 export const OUTCOME_SUCCESS = 'success';
 export const OUTCOME_FAILURE = 'failure';

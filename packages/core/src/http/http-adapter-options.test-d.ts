@@ -1,11 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { CircuitOpenError } from './errors.js';
-import {
-  type HttpAdapterOptions,
-  type HttpCircuitOpenError,
-  resolveHttpAdapterOptions,
-  toHttpError,
-} from './http-adapter.js';
+import type { CircuitOpenError } from '../errors.js';
+import { type HttpAdapterOptions, resolveHttpAdapterOptions } from './http-adapter-options.js';
+import { type HttpCircuitOpenError, toHttpError } from './rejection.js';
 
 type IsFailure = (status: number, error?: unknown) => boolean;
 type OnReject = (status: number, error: CircuitOpenError) => void;

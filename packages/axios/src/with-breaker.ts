@@ -1,10 +1,10 @@
-import type { Attributes } from '@opentelemetry/api';
 import {
   type CircuitBreaker,
   type CircuitOpenError,
   isCircuitOpenError,
   type Permit,
 } from '@tripswitch/core';
+import { clientAttributes, originOf, show } from '@tripswitch/core/http';
 import axios, {
   type AxiosAdapter,
   type AxiosInstance,
@@ -16,13 +16,10 @@ import { classifyError, defaultIsFailure, retryAfterOf, statusOf } from './class
 import {
   type AxiosBreakerOptions,
   type FallbackResponse,
-  originOf,
-  portOf,
   type ResolvedAxiosOptions,
-  requestUrl,
   resolveAxiosOptions,
-  show,
 } from './options.js';
+import { requestUrl } from './request-url.js';
 
 /** Removes what {@link withBreaker} installed; calling it again does nothing. */
 export type DetachBreaker = () => void;
@@ -131,7 +128,7 @@ function createBreakerAdapter(o: ResolvedAxiosOptions, transport: AdapterConfig)
       if (config.breaker === false) return send(config);
       const url = requestUrl(config);
       let name: string | undefined;
-      if (o.customKey) {
+      if (o.key !== undefined) {
         name = o.key(config);
         if (typeof name !== 'string' || name === '') {
           throw new TypeError(`key(config) must return a non-empty string, got ${show(name)}`);
@@ -142,25 +139,14 @@ function createBreakerAdapter(o: ResolvedAxiosOptions, transport: AdapterConfig)
         // Not an absolute URL: Axios rejects the request without sending it; there is no upstream to guard.
         return send(config);
       }
-      const breaker = o.registry.get(name, o.breakerOptions);
-      const permit = breaker.admit({ attributes: attributesOf(config, url) });
+      const breaker = o.registry.get(name, o.core);
+      const permit = breaker.admit({ attributes: clientAttributes(config.method, url) });
       if (isCircuitOpenError(permit)) return rejected(o, permit, config);
       return admitted(o, breaker, permit, send, config);
     } catch (error) {
       return Promise.reject(error);
     }
   };
-}
-
-/** The attributes of the breaker's spans for this request (never used on metrics). */
-function attributesOf(config: InternalAxiosRequestConfig, url: URL | undefined): Attributes {
-  const attributes: Attributes = { 'http.request.method': (config.method ?? 'get').toUpperCase() };
-  if (url !== undefined) {
-    attributes['server.address'] = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const port = portOf(url);
-    if (port !== undefined) attributes['server.port'] = Number(port);
-  }
-  return attributes;
 }
 
 function rejected(
@@ -243,7 +229,7 @@ function openForRetryAfter(
   cause: Permit,
 ): void {
   if (!o.respectRetryAfter) return;
-  const ms = retryAfterOf(answer, Date.now());
+  const ms = retryAfterOf(answer, Date.now(), o.maxRetryAfter);
   if (ms !== undefined) breaker.openFor(ms, { reason: 'retry_after', cause });
 }
 

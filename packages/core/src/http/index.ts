@@ -1,0 +1,38 @@
+export { show } from '../options.js';
+export {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_ROUTE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '../telemetry/names.js';
+export { checkRegistry } from './check-registry.js';
+export { honoursRetryAfter, isFailureStatus } from './failure-status.js';
+export {
+  type BreakerHealthBody,
+  type BreakerHealthOptions,
+  healthReport,
+  resolveHealthOptions,
+} from './health.js';
+export {
+  type HttpAdapterOptions,
+  type ResolvedHttpAdapterOptions,
+  resolveHttpAdapterOptions,
+} from './http-adapter-options.js';
+export {
+  type BreakerOptionsForClient,
+  type HttpClientOptions,
+  type ResolvedHttpClientOptions,
+  resolveHttpClientOptions,
+} from './http-client-options.js';
+export { parseHttpDate } from './http-date.js';
+export { clientAttributes, originOf, portOf } from './origin.js';
+export {
+  type HttpCircuitOpenError,
+  type RejectionBody,
+  type RejectionResponse,
+  rejectionBody,
+  rejectionResponse,
+  retryAfterSeconds,
+  toHttpError,
+} from './rejection.js';
+export { DEFAULT_MAX_RETRY_AFTER, parseRetryAfter } from './retry-after.js';
