@@ -30,7 +30,12 @@ const VARIANTS = [
   { id: 'breaker', set: 'closed', label: '`config: { breaker: true }`, closed', target: 0.97 },
   { id: 'fcb', set: 'closed', label: '@fastify/circuit-breaker, closed' },
   { id: 'plain-503', set: 'open', label: 'plain 503 + Retry-After in onRequest', floor: true },
-  { id: 'breaker-open', set: 'open', label: '`config: { breaker: true }`, open: 503 + Retry-After', target: 0.95 },
+  {
+    id: 'breaker-open',
+    set: 'open',
+    label: '`config: { breaker: true }`, open: 503 + Retry-After',
+    target: 0.95,
+  },
   { id: 'fcb-open', set: 'open', label: '@fastify/circuit-breaker, open: 503' },
 ];
 

@@ -5,8 +5,8 @@
  */
 import circuitBreaker from '@fastify/circuit-breaker';
 import { BreakerRegistry } from '@tripswitch/core';
-import Fastify from 'fastify';
 import { tripswitch } from '@tripswitch/fastify';
+import Fastify from 'fastify';
 
 const variant = process.argv[2];
 const HOUR = 3_600_000;
@@ -24,12 +24,20 @@ if (variant === 'bare') {
   app.get('/hello', { config: { breaker: true } }, hello);
 } else if (variant === 'plain-503') {
   // What the breaker's rejection sends, written by hand in the same hook.
-  const body = JSON.stringify({ error: 'circuit_open', breaker: 'GET /hello', retryAfter: Number(RETRY_AFTER_S) });
+  const body = JSON.stringify({
+    error: 'circuit_open',
+    breaker: 'GET /hello',
+    retryAfter: Number(RETRY_AFTER_S),
+  });
   app.get(
     '/hello',
     {
       onRequest(_request, reply, _done) {
-        reply.code(503).header('retry-after', RETRY_AFTER_S).type('application/json; charset=utf-8').send(body);
+        reply
+          .code(503)
+          .header('retry-after', RETRY_AFTER_S)
+          .type('application/json; charset=utf-8')
+          .send(body);
       },
     },
     hello,

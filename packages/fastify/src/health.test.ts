@@ -62,7 +62,7 @@ describe.each(['fastify4', 'fastify5'])('breakerHealth() on %s', (pkg) => {
 
   it('rejects bad options at creation and returns a named handler', () => {
     expect(() => breakerHealth({ failWhenOpen: 'yes' } as never)).toThrow(
-      new TypeError('failWhenOpen must be a boolean, got yes'),
+      new TypeError('failWhenOpen must be a boolean, got "yes"'),
     );
     expect(() => breakerHealth({ registry: 42 } as never)).toThrow(TypeError);
     expect(breakerHealth().name).toBe('tripswitchHealth');

@@ -1,7 +1,7 @@
-import { type BreakerHealthOptions, healthReport, resolveHealthOptions } from '@tripswitch/core';
+import { type BreakerHealthOptions, healthReport, resolveHealthOptions } from '@tripswitch/core/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export type { BreakerHealthBody, BreakerHealthOptions } from '@tripswitch/core';
+export type { BreakerHealthBody, BreakerHealthOptions } from '@tripswitch/core/http';
 
 /**
  * Creates a route handler that reports every breaker of a registry as a `BreakerHealthBody`, for a health

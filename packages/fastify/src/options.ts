@@ -1,9 +1,9 @@
+import type { CircuitOpenError } from '@tripswitch/core';
 import {
-  type CircuitOpenError,
   type HttpAdapterOptions,
   type ResolvedHttpAdapterOptions,
   resolveHttpAdapterOptions,
-} from '@tripswitch/core';
+} from '@tripswitch/core/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Judges an admitted request: `error` is set when one reached Fastify's error handling. */

@@ -1,6 +1,6 @@
-export type { RejectionBody } from '@tripswitch/core';
+export type { RejectionBody } from '@tripswitch/core/http';
 
-import type { HttpCircuitOpenError as CoreHttpCircuitOpenError } from '@tripswitch/core';
+import type { HttpCircuitOpenError as CoreHttpCircuitOpenError } from '@tripswitch/core/http';
 
 /**
  * The `CircuitOpenError` passed to Fastify's error handler with `rejectWith: 'error'`: Fastify's default

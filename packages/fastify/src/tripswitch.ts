@@ -1,11 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
+import { type CircuitOpenError, isCircuitOpenError, type Permit } from '@tripswitch/core';
 import {
-  type CircuitOpenError,
-  isCircuitOpenError,
-  type Permit,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_ROUTE,
   rejectionResponse,
   toHttpError,
-} from '@tripswitch/core';
+} from '@tripswitch/core/http';
 import type {
   FastifyPluginCallback,
   FastifyReply,
@@ -69,7 +69,7 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
     if (t === undefined) {
       t = {
         name: o.name ?? `${method} ${url}`,
-        admit: { attributes: { 'http.request.method': method, 'http.route': url } },
+        admit: { attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_HTTP_ROUTE]: url } },
       };
       targets.set(method, t);
     }
