@@ -27,6 +27,7 @@ const SERVER = fileURLToPath(new URL('./server.js', import.meta.url));
 /** `floor`: what the set's ratios are taken against; `target`: the least ratio allowed. */
 const VARIANTS = [
   { id: 'bare', set: 'closed', label: 'bare route', floor: true },
+  { id: 'empty-hook', set: 'closed', label: 'an empty `onRequest` hook (what any admission hook costs)' },
   { id: 'breaker', set: 'closed', label: '`config: { breaker: true }`, closed', target: 0.97 },
   { id: 'fcb', set: 'closed', label: '@fastify/circuit-breaker, closed' },
   { id: 'plain-503', set: 'open', label: 'plain 503 + Retry-After in onRequest', floor: true },
@@ -47,13 +48,14 @@ function start(variant) {
       child.kill('SIGKILL');
       reject(new Error(`${variant}: server did not start in 15 s`));
     }, 15_000);
-    let out = '';
+    const server = { child, url: '', out: '' };
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      out += chunk;
-      const port = /port (\d+)/.exec(out)?.[1];
-      if (port === undefined) return;
+      server.out += chunk;
+      const port = /port (\d+)/.exec(server.out)?.[1];
+      if (port === undefined || server.url !== '') return;
       clearTimeout(timer);
-      resolve({ child, url: `http://127.0.0.1:${port}/hello` });
+      server.url = `http://127.0.0.1:${port}/hello`;
+      resolve(server);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -62,7 +64,8 @@ function start(variant) {
   });
 }
 
-function stop(child) {
+/** Stops a server; resolves with the CPU µs it used since its counter was reset (SIGUSR2). */
+function stop({ child }) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -93,6 +96,7 @@ const median = (xs) => {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+const cpu = new Map(VARIANTS.map((v) => [v.id, /** @type {number[]} */ ([])]));
 const rps = new Map(VARIANTS.map((v) => [v.id, /** @type {number[]} */ ([])]));
 const ratios = new Map(VARIANTS.map((v) => [v.id, /** @type {number[]} */ ([])]));
 let unexpected = 0;
@@ -100,16 +104,21 @@ for (let r = 0; r < rounds; r++) {
   const order = [...VARIANTS.slice(r % VARIANTS.length), ...VARIANTS.slice(0, r % VARIANTS.length)];
   const round = new Map();
   for (const v of order) {
-    const { child, url } = await start(v.id);
+    const server = await start(v.id);
+    const { url } = server;
     try {
       await check(url, v);
       await load(url, Math.max(0.5, seconds / 5));
+      server.child.kill('SIGUSR2');
       const res = await load(url, seconds);
+      server.total = res.requests.total;
       round.set(v.id, res.requests.total / res.duration);
       unexpected += res.errors + res.timeouts + (v.set === 'open' ? res['2xx'] : res.non2xx);
       console.error(`round ${r + 1}/${rounds} ${v.id}: ${Math.round(round.get(v.id))} req/s`);
     } finally {
-      await stop(child);
+      await stop(server);
+      const used = Number(/cpu (\d+)/.exec(server.out)?.[1]);
+      if (server.total > 0) cpu.get(v.id)?.push(used / server.total);
     }
   }
   for (const v of VARIANTS) {
@@ -122,8 +131,8 @@ for (let r = 0; r < rounds; r++) {
 const lines = [
   `Fastify 5, autocannon 50 connections, ${seconds} s per run, ${rounds} round(s), Node ${process.version}`,
   '',
-  '| variant | req/s (median) | ratio to the floor (median, min–max) | target |',
-  '|---|---:|---:|---|',
+  '| variant | req/s (median) | ratio to the floor (median, min–max) | target | server CPU µs/request (median) |',
+  '|---|---:|---:|---|---:|',
 ];
 let failed = false;
 for (const v of VARIANTS) {
@@ -133,7 +142,7 @@ for (const v of VARIANTS) {
   if (v.target !== undefined && m < v.target) failed = true;
   const range = `${Math.min(...ratio).toFixed(3)}–${Math.max(...ratio).toFixed(3)}`;
   lines.push(
-    `| ${v.label} | ${Math.round(median(rps.get(v.id) ?? []))} | ${v.floor ? '1 (floor)' : `${m.toFixed(3)} (${range})`} | ${verdict} |`,
+    `| ${v.label} | ${Math.round(median(rps.get(v.id) ?? []))} | ${v.floor ? '1 (floor)' : `${m.toFixed(3)} (${range})`} | ${verdict} | ${median(cpu.get(v.id) ?? []).toFixed(1)} |`,
   );
 }
 lines.push('', `errors, timeouts and unexpected statuses: ${unexpected}`);

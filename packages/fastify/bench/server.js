@@ -16,6 +16,9 @@ const hello = async () => 'ok';
 
 if (variant === 'bare') {
   app.get('/hello', hello);
+} else if (variant === 'empty-hook') {
+  // Fastify's own cost of a route with an onRequest hook, which admission needs.
+  app.get('/hello', { onRequest: (_request, _reply, done) => done() }, hello);
 } else if (variant === 'breaker' || variant === 'breaker-open') {
   const registry = new BreakerRegistry();
   // Opened for an hour: a known end, so Retry-After, as an open breaker under load has.

@@ -136,7 +136,8 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
     const res = reply.raw;
     // 'close' follows 'finish' (keep-alive too), or comes alone when the client went away first, which says
     // nothing about the route: ignored, freeing a half_open trial slot.
-    res.once('close', () => {
+    // `on`, not `once`: 'close' comes once per response, and once() would wrap the listener per request.
+    res.on('close', () => {
       if (res.writableFinished) settle(permit, request, reply);
       else permit.ignore();
     });
