@@ -577,6 +577,35 @@ describe.each(versions)('tripswitch plugin on %s', (pkg, major) => {
       );
     });
 
+    it('keeps a route’s own hooks, after admission', async () => {
+      const seen: string[] = [];
+      registry.get('GET /closed-out', { clock }).openFor(1_000);
+      const own = {
+        onRequest: [
+          (_request: unknown, _reply: unknown, done: () => void) => {
+            seen.push('own onRequest');
+            done();
+          },
+        ],
+        onError: (_request: unknown, _reply: unknown, _error: unknown, done: () => void) => {
+          seen.push('own onError');
+          done();
+        },
+      };
+      const { url } = await serve((app) => {
+        app.get('/x', { config: { breaker: true }, ...own }, async () => {
+          throw new Error('boom');
+        });
+        app.get('/closed-out', { config: { breaker: true }, ...own }, async () => 'never');
+      });
+      expect((await get(`${url}/x`)).status).toBe(500);
+      expect(seen).toEqual(['own onRequest', 'own onError']);
+      seen.length = 0;
+      expect((await get(`${url}/closed-out`)).status).toBe(503);
+      expect(seen).toEqual([]); // rejected before the route's own hooks
+      expect(registry.get('GET /x').getMetrics().failureCount).toBe(1);
+    });
+
     it('can be registered in two scopes of one app', async () => {
       const { url } = await serve(async (app) => {
         await app.register(async (child) => {
