@@ -451,6 +451,35 @@ describe.each(versions)('tripswitch plugin on %s', (pkg, major) => {
       }
     });
 
+    it('sends isFailure errors to onListenerError when given, and survives one that throws', async () => {
+      const b = registry.get('GET /x', { clock, failureThreshold: 10 });
+      const reported: unknown[] = [];
+      const broken = new Error('broken hook');
+      const { url } = await serve(
+        (app) => {
+          app.get('/x', { config: { breaker: true } }, async () => 'ok');
+        },
+        opts({
+          isFailure: () => {
+            throw broken;
+          },
+          onListenerError: (error, source) => {
+            reported.push([error, source]);
+            throw new Error('and the reporter too');
+          },
+        }),
+      );
+      for (let i = 0; i < 2; i++) {
+        const failed = nextEvent(b, 'failure');
+        expect((await get(`${url}/x`)).status).toBe(200);
+        await failed;
+      }
+      expect(reported).toEqual([
+        [broken, 'isFailure'],
+        [broken, 'isFailure'],
+      ]);
+    });
+
     it('ignores a request whose client went away mid-response, freeing the half_open slot', async () => {
       const b = registry.get('GET /slow', { clock, resetTimeout: 1000, halfOpenMaxCalls: 1 });
       b.openFor(1000);

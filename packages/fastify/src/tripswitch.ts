@@ -77,6 +77,23 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
   };
   for (const method of Array.isArray(route.method) ? route.method : [route.method]) target(method);
   let hookErrorReported = false;
+  /** To `onListenerError` when given (a throwing one is swallowed), else `console.error` once per route. */
+  function report(hookError: unknown): void {
+    const onListenerError = o.core.onListenerError;
+    if (onListenerError != null) {
+      try {
+        onListenerError(hookError, 'isFailure');
+      } catch {
+        // A reporter that throws must not break the request either.
+      }
+    } else if (!hookErrorReported) {
+      hookErrorReported = true;
+      console.error(
+        '[tripswitch] isFailure threw; the request counts as a failure (reported once):',
+        hookError,
+      );
+    }
+  }
 
   function settle(permit: Permit, request: FastifyRequest, reply: FastifyReply, error?: unknown): void {
     if (permit.settled) return;
@@ -85,13 +102,7 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
       failed = o.isFailure(request, reply, error) === true;
     } catch (hookError) {
       failed = true;
-      if (!hookErrorReported) {
-        hookErrorReported = true;
-        console.error(
-          '[tripswitch] isFailure threw; the request counts as a failure (reported once):',
-          hookError,
-        );
-      }
+      report(hookError);
     }
     if (failed) permit.failure(error ?? reply.statusCode);
     else permit.success();
