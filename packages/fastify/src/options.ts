@@ -27,7 +27,7 @@ export interface RouteBreakerOptions extends HttpAdapterOptions<IsFailure, OnRej
   /**
    * Decides whether an admitted request counts as a failure: with the error when one reaches Fastify's
    * error handling (`onError`), else when the response has been sent (`onResponse`). A hook that throws
-   * counts the request as a failure and is reported once through `console.error`.
+   * counts the request as a failure and is reported to `onListenerError`, else once through `console.error`.
    * @defaultValue an error, or a status >= 500; Fastify's own 4xx for an invalid request (schema validation,
    * body parsing) is not a failure
    */
