@@ -1,0 +1,10 @@
+export { type BreakerHealthBody, type BreakerHealthOptions, breakerHealth } from './health.js';
+export type {
+  IsFailure,
+  OnReject,
+  RouteBreakerConfig,
+  RouteBreakerOptions,
+  TripswitchOptions,
+} from './options.js';
+export type { HttpCircuitOpenError, RejectionBody } from './rejection.js';
+export { tripswitch } from './tripswitch.js';
