@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { CircuitOpenError } from './errors.js';
 import type { CircuitState, TransitionReason } from './state.js';
 
@@ -6,6 +7,8 @@ export interface StateChangeEvent {
   readonly from: CircuitState;
   readonly to: CircuitState;
   readonly reason: TransitionReason;
+  /** The transition span's context, when the transition was traced (fleet coordination sends it along). */
+  readonly spanContext?: SpanContext;
 }
 
 /** Payload of `success`. */
@@ -55,7 +58,7 @@ export interface BreakerEventMap {
 export type BreakerEventName = keyof BreakerEventMap;
 
 /** What threw, as passed to `onListenerError`: an event's listener, or one of the judging hooks. */
-export type ListenerErrorSource = BreakerEventName | 'isFailure' | 'ignore' | 'isResultFailure';
+export type ListenerErrorSource = BreakerEventName | 'isFailure' | 'ignore' | 'isResultFailure' | 'trialGate';
 
 /** A listener for event `E`. */
 export type BreakerListener<E extends BreakerEventName> = (event: BreakerEventMap[E]) => void;

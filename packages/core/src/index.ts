@@ -1,4 +1,10 @@
-export { type BreakerMetrics, CircuitBreaker, type ExecuteOptions } from './circuit-breaker.js';
+export {
+  type BreakerMetrics,
+  CircuitBreaker,
+  type ExecuteOptions,
+  type TransitionOptions,
+  type TrialGate,
+} from './circuit-breaker.js';
 export { type CircuitBreakerDecoratorOptions, circuitBreaker } from './circuit-breaker-decorator.js';
 export { type Clock, createTestClock, systemClock, type TestClock } from './clock.js';
 export {
