@@ -621,7 +621,8 @@ export class CircuitBreaker<TFallback = never> {
     else if (outcome === FAILURE) this.failureCount++;
     else this.ignoredCount++;
     const emitter = this.emitter;
-    if (emitter !== undefined) this.emitOutcome(emitter, permit, outcome, error, durationMs);
+    // A stateChange-only listener (fleet coordination) costs the settle path one field read.
+    if (emitter?.outcomes === true) this.emitOutcome(emitter, permit, outcome, error, durationMs);
     this._telemetry?.settled(permit, outcome, error, durationMs);
     if (permit.generation !== this.generation) return; // stale: counted above, decides nothing
 

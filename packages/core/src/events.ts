@@ -97,6 +97,9 @@ export class BreakerEmitter {
     return this.table[event] !== undefined;
   }
 
+  /** Whether any outcome event (success, failure, ignored) has a listener: the settle path asks it once. */
+  outcomes = false;
+
   on<E extends BreakerEventName>(event: E, listener: BreakerListener<E>): Unsubscribe {
     if (!EVENT_NAMES.includes(event)) {
       throw new TypeError(`unknown event "${String(event)}"; expected one of ${EVENT_NAMES.join(', ')}`);
@@ -107,6 +110,7 @@ export class BreakerEmitter {
     // Copy on write: a listener that unsubscribes during an emit does not disturb the loop.
     const current = this.table[event] as Array<BreakerListener<E>> | undefined;
     (this.table[event] as Array<BreakerListener<E>>) = current ? [...current, listener] : [listener];
+    this.recount();
     let active = true;
     return () => {
       if (!active) return;
@@ -117,7 +121,13 @@ export class BreakerEmitter {
       // Remove this subscription only: the same function subscribed twice has two disposers.
       const next = [...list.slice(0, i), ...list.slice(i + 1)];
       (this.table[event] as Array<BreakerListener<E>> | undefined) = next.length > 0 ? next : undefined;
+      this.recount();
     };
+  }
+
+  private recount(): void {
+    const t = this.table;
+    this.outcomes = t.success !== undefined || t.failure !== undefined || t.ignored !== undefined;
   }
 
   emit<E extends BreakerEventName>(event: E, payload: BreakerEventMap[E]): void {
