@@ -7,7 +7,11 @@ import { Redis } from 'ioredis';
 import { coordinate } from '../dist/index.js';
 
 const port = 20000 + Math.floor(Math.random() * 20000);
-const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+const server = spawn(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+  { stdio: 'ignore' },
+);
 const url = `redis://127.0.0.1:${port}`;
 const admin = new Redis(url);
 admin.on('error', () => {});
@@ -20,10 +24,15 @@ async function nsPerCall(breaker, n) {
   for (let i = 0; i < n; i++) await breaker.execute(fn);
   return Number(process.hrtime.bigint() - t0) / n;
 }
-const off = new BreakerRegistry({ telemetry: { enabled: false } }).get('off', { telemetry: { enabled: false } });
+const off = new BreakerRegistry({ telemetry: { enabled: false } }).get('off', {
+  telemetry: { enabled: false },
+});
 const onRegistry = new BreakerRegistry({ telemetry: { enabled: false } });
 const on = onRegistry.get('on', { telemetry: { enabled: false } });
-const stopOn = await coordinate(onRegistry, { redis: new Redis(url, { lazyConnect: true }), instanceId: 'bench' });
+const stopOn = await coordinate(onRegistry, {
+  redis: new Redis(url, { lazyConnect: true }),
+  instanceId: 'bench',
+});
 const rounds = { off: [], on: [] };
 for (let r = 0; r < 5; r++) {
   // Alternate the order, so neither side always runs second.
@@ -36,21 +45,37 @@ for (let r = 0; r < 5; r++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`closed execute(): off ${median(rounds.off).toFixed(1)} ns, on ${median(rounds.on).toFixed(1)} ns, ratio ${(median(rounds.on) / median(rounds.off)).toFixed(3)}`);
+console.log(
+  `closed execute(): off ${median(rounds.off).toFixed(1)} ns, on ${median(rounds.on).toFixed(1)} ns, ratio ${(median(rounds.on) / median(rounds.off)).toFixed(3)}`,
+);
 await stopOn();
 
 // Commands per trip and per recovery, three replicas, counted by INFO commandstats.
 const fleet = [];
 for (const id of ['a', 'b', 'c']) {
   const registry = new BreakerRegistry({ telemetry: { enabled: false } });
-  const breaker = registry.get('up', { failureThreshold: 3, resetTimeout: 300, telemetry: { enabled: false } });
-  fleet.push({ breaker, stop: await coordinate(registry, { redis: new Redis(url, { lazyConnect: true }), instanceId: id }) });
+  const breaker = registry.get('up', {
+    failureThreshold: 3,
+    resetTimeout: 300,
+    telemetry: { enabled: false },
+  });
+  fleet.push({
+    breaker,
+    stop: await coordinate(registry, { redis: new Redis(url, { lazyConnect: true }), instanceId: id }),
+  });
 }
 const calls = async () => {
   const stats = await admin.info('commandstats');
-  return Object.fromEntries([...stats.matchAll(/cmdstat_(\w+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  return Object.fromEntries(
+    [...stats.matchAll(/cmdstat_(\w+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]),
+  );
 };
-const diff = (a, b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]).filter(([k, v]) => v > 0 && k !== 'info'));
+const diff = (a, b) =>
+  Object.fromEntries(
+    Object.entries(b)
+      .map(([k, v]) => [k, v - (a[k] ?? 0)])
+      .filter(([k, v]) => v > 0 && k !== 'info'),
+  );
 let before = await calls();
 for (let i = 0; i < 3; i++) fleet[0].breaker.tryAcquire()?.failure(new Error('down'));
 for (let i = 0; i < 10_000; i++) for (const r of fleet) r.breaker.tryAcquire();
