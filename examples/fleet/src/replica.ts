@@ -47,7 +47,13 @@ registry.get('quotes-upstream', { failureThreshold: 3, resetTimeout });
 const app = express();
 app.get(
   '/quotes/:symbol',
-  breaker({ registry, failureThreshold: Number(env('ROUTE_FAILURE_THRESHOLD', '10')), resetTimeout }),
+  breaker({
+    registry,
+    failureThreshold: Number(env('ROUTE_FAILURE_THRESHOLD', '10')),
+    resetTimeout,
+    // A 503 passes on the upstream breaker's rejection: the route itself did not fail.
+    isFailure: (_req, res) => res.statusCode >= 500 && res.statusCode !== 503,
+  }),
   async (req, res) => {
     try {
       const reply = await http.get(`/quotes/${encodeURIComponent(String(req.params.symbol))}`);
