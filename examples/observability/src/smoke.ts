@@ -14,6 +14,9 @@ const METRICS = [
   'tripswitch_breaker_status',
   'tripswitch_breaker_active_calls',
   'tripswitch_breaker_failure_rate',
+  // @tripswitch/redis (fleet coordination)
+  'tripswitch_coordination_messages_total',
+  'tripswitch_coordination_connected',
 ];
 
 const queries = dashboardQueries();

@@ -1,4 +1,4 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, SpanContext } from '@opentelemetry/api';
 import { callFallback, isOwnTimeout, runWithTimeout } from './call-timeout.js';
 import { checkDuration, show } from './check.js';
 import { type CircuitOpenError, createCircuitOpenError, type RejectionKind } from './errors.js';
@@ -41,6 +41,32 @@ export interface ExecuteOptions extends AcquireOptions {
    */
   readonly signal?: AbortSignal;
 }
+
+/** Options of {@link CircuitBreaker.openFor} and {@link CircuitBreaker.close}. */
+export interface TransitionOptions {
+  /** The transition reason; `manual` unless given (the Axios adapter passes `retry_after`, fleet coordination `remote`). */
+  readonly reason?: TransitionReason;
+  /**
+   * The permit of the call that asked for it (an upstream's `Retry-After`): the transition span is then
+   * its child, as for a trip by a rule. Ignored by `close()`.
+   */
+  readonly cause?: Permit;
+  /**
+   * Who decided, when the decision came from elsewhere (another replica's breaker): set as the
+   * `tripswitch.breaker.origin` attribute of the transition span and count.
+   */
+  readonly origin?: string;
+  /** A span the transition span links to: the transition span of the replica where it was decided. */
+  readonly link?: SpanContext;
+}
+
+/**
+ * Asked when a breaker's open period is over, before it admits trial calls: `0` lets trial calls start
+ * here; a positive number keeps the circuit open (calls are rejected with kind `trial_elsewhere` and
+ * that many ms as `retryAfterMs`) and the gate is asked again on the next call. Fleet coordination uses
+ * it so that one replica probes for all; it must be cheap and synchronous (it runs on rejected calls).
+ */
+export type TrialGate = () => number;
 
 /** How getMetrics() shows an open circuit whose reset period is over (no trials have started). */
 const HALF_OPEN_DUE: InternalState = Object.freeze({
@@ -102,6 +128,7 @@ export class CircuitBreaker<TFallback = never> {
   /** Runs the user's hooks and listeners; their errors go to `onListenerError` or `console.error`. */
   private readonly hooks: SafeHook;
   private manualPermits: Permit[] | undefined = undefined;
+  private trialGate: TrialGate | undefined = undefined;
   /** @internal made when there is somewhere to emit to: explicit providers, or an SDK registered globally. */
   _telemetry: BreakerTelemetry | undefined = undefined;
   /** Whether telemetry is on, and whether it has providers of its own (else it waits for a global SDK). */
@@ -305,7 +332,7 @@ export class CircuitBreaker<TFallback = never> {
    * transition span is then its child, as for a trip by a rule.
    * @throws RangeError when `durationMs` is negative, NaN or infinite.
    */
-  openFor(durationMs: number, options?: { reason?: TransitionReason; cause?: Permit }): void {
+  openFor(durationMs: number, options?: TransitionOptions): void {
     checkDuration('openFor(durationMs)', durationMs);
     const reason = options?.reason ?? 'manual';
     const s = this.current();
@@ -322,12 +349,17 @@ export class CircuitBreaker<TFallback = never> {
       cause instanceof BreakerPermit && cause.breaker === (this as CircuitBreaker<unknown>)
         ? cause
         : undefined;
-    this.transition({ kind: 'open', openedAt: now, halfOpenAt: until }, reason, own, undefined);
+    this.transition({ kind: 'open', openedAt: now, halfOpenAt: until }, reason, own, undefined, options);
   }
 
-  /** Closes the circuit and clears the counts that decide (consecutive failures, the window). */
-  close(): void {
-    if (this.current().kind !== 'closed') this.transition(CLOSED, 'manual', undefined, undefined);
+  /**
+   * Closes the circuit and clears the counts that decide (consecutive failures, the window).
+   * @param options - the transition's `reason` (`manual` unless given), `origin` and `link`.
+   */
+  close(options?: TransitionOptions): void {
+    if (this.current().kind !== 'closed') {
+      this.transition(CLOSED, options?.reason ?? 'manual', undefined, undefined, options);
+    }
     this.consecutive.reset();
     this.window?.reset();
   }
@@ -346,6 +378,27 @@ export class CircuitBreaker<TFallback = never> {
   /** Admits every call until {@link close}; outcomes are still counted and emitted, but decide nothing. */
   disable(): void {
     if (this.current().kind !== 'disabled') this.transition(DISABLED, 'manual', undefined, undefined);
+  }
+
+  /**
+   * Installs the {@link TrialGate} asked before this breaker goes from open to half_open. One gate per
+   * breaker; without one (the default) the breaker half-opens on its own and pays nothing for this.
+   *
+   * @returns a function that removes the gate; calling it again does nothing.
+   * @throws TypeError when `gate` is not a function; Error when the breaker already has a gate.
+   * @example
+   * ```ts
+   * const ungate = breaker.gateTrials(() => (fleetTrialRunsElsewhere ? 500 : 0));
+   * ```
+   */
+  gateTrials(gate: TrialGate): Unsubscribe {
+    if (typeof gate !== 'function')
+      throw new TypeError(`gateTrials(gate) needs a function, got ${show(gate)}`);
+    if (this.trialGate !== undefined) throw new Error(`breaker "${this.name}" already has a trial gate`);
+    this.trialGate = gate;
+    return () => {
+      if (this.trialGate === gate) this.trialGate = undefined;
+    };
   }
 
   /** A snapshot of the breaker's numbers (see {@link BreakerMetrics}). */
@@ -418,7 +471,10 @@ export class CircuitBreaker<TFallback = never> {
   /** @internal the state without performing a due transition (for metric callbacks). */
   _peekState(): CircuitState {
     const s = this.s;
-    return s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt ? 'half_open' : s.kind;
+    // With a trial gate a due circuit stays open until the gate, asked on the next call, lets it go.
+    return s.kind === 'open' && this.trialGate === undefined && this._options.clock.now() >= s.halfOpenAt
+      ? 'half_open'
+      : s.kind;
   }
 
   /** @internal admitted calls not settled yet (the registry evicts only idle breakers). */
@@ -437,8 +493,25 @@ export class CircuitBreaker<TFallback = never> {
   /** @internal the current internal state, after a due open → half_open step. */
   private current(): InternalState {
     const s = this.s;
-    if (s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt) this.halfOpen();
+    if (s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt && this.trialWaitMs() === 0) {
+      this.halfOpen();
+    }
     return this.s;
+  }
+
+  /** What the trial gate says: 0 to half-open now (no gate, or a gate that throws), else ms to wait. */
+  private trialWaitMs(): number {
+    const gate = this.trialGate;
+    if (gate === undefined) return 0;
+    let wait: unknown;
+    try {
+      wait = gate();
+    } catch (error) {
+      // A broken gate must not keep the circuit open forever: behave as an ungated breaker.
+      this.hooks.report(error, 'trialGate');
+      return 0;
+    }
+    return typeof wait === 'number' && wait > 0 && Number.isFinite(wait) ? wait : 0;
   }
 
   /** The breaker's telemetry, made on first need; `now` re-reads the global SDK registration at once. */
@@ -478,6 +551,10 @@ export class CircuitBreaker<TFallback = never> {
         const now = this._options.clock.now();
         if (now < s.halfOpenAt)
           return this.reject(s.kind, 'circuit_open', s.halfOpenAt - now, attributes, wantError);
+        if (this.trialGate !== undefined) {
+          const wait = this.trialWaitMs();
+          if (wait > 0) return this.reject(s.kind, 'trial_elsewhere', wait, attributes, wantError);
+        }
         this.halfOpen();
         s = this.s;
       }
@@ -537,7 +614,8 @@ export class CircuitBreaker<TFallback = never> {
     else if (outcome === FAILURE) this.failureCount++;
     else this.ignoredCount++;
     const emitter = this.emitter;
-    if (emitter !== undefined) this.emitOutcome(emitter, permit, outcome, error, durationMs);
+    // A stateChange-only listener (fleet coordination) costs the settle path one field read.
+    if (emitter?.outcomes === true) this.emitOutcome(emitter, permit, outcome, error, durationMs);
     this._telemetry?.settled(permit, outcome, error, durationMs);
     if (permit.generation !== this.generation) return; // stale: counted above, decides nothing
 
@@ -606,6 +684,7 @@ export class CircuitBreaker<TFallback = never> {
     reason: TransitionReason,
     cause: BreakerPermit | undefined,
     numbers: DecisionNumbers | undefined,
+    remote?: TransitionOptions,
   ): void {
     const from = this.s.kind;
     this.s = to;
@@ -615,8 +694,18 @@ export class CircuitBreaker<TFallback = never> {
       this.consecutive.reset();
       this.window?.reset();
     }
-    (this._telemetry ?? this.telemetryFor(true))?.transition(from, to.kind, reason, cause, numbers);
-    this.emitter?.emit('stateChange', { from, to: to.kind, reason });
+    const spanContext = (this._telemetry ?? this.telemetryFor(true))?.transition(
+      from,
+      to.kind,
+      reason,
+      cause,
+      numbers,
+      remote,
+    );
+    this.emitter?.emit(
+      'stateChange',
+      spanContext === undefined ? { from, to: to.kind, reason } : { from, to: to.kind, reason, spanContext },
+    );
   }
 
   private emitOutcome(

@@ -15,8 +15,11 @@ export class CircuitBreakerError extends Error {
   }
 }
 
-/** Why an open-circuit rejection happened: the circuit is open, or half_open with every trial slot taken. */
-export type RejectionKind = 'circuit_open' | 'half_open_full';
+/**
+ * Why an open-circuit rejection happened: the circuit is open, half_open with every trial slot taken, or
+ * (`trial_elsewhere`) its open period is over but another replica runs the trial calls for the fleet.
+ */
+export type RejectionKind = 'circuit_open' | 'half_open_full' | 'trial_elsewhere';
 
 /**
  * Thrown (or passed on) when a breaker rejects a call without running it.
@@ -34,7 +37,7 @@ export class CircuitOpenError extends CircuitBreakerError {
   readonly state: CircuitState;
   /** Milliseconds until trial calls are admitted: `0` while half_open, `Infinity` while forced_open. */
   readonly retryAfterMs: number;
-  /** `circuit_open`, or `half_open_full` when a half_open circuit has all its trial slots taken. */
+  /** `circuit_open`; `half_open_full` when a half_open circuit has all its trial slots taken; `trial_elsewhere`. */
   readonly kind: RejectionKind;
 
   constructor(breakerName: string, state: CircuitState, retryAfterMs: number, kind: RejectionKind) {
@@ -124,7 +127,11 @@ export function createCircuitOpenError(
 }
 
 function rejectionMessage(breakerName: string, state: CircuitState, kind: RejectionKind): string {
-  return kind === 'half_open_full'
-    ? `circuit breaker "${breakerName}" is half-open and its trial calls are all in flight`
-    : `circuit breaker "${breakerName}" is ${state === 'forced_open' ? 'forced open' : 'open'}`;
+  if (kind === 'half_open_full') {
+    return `circuit breaker "${breakerName}" is half-open and its trial calls are all in flight`;
+  }
+  if (kind === 'trial_elsewhere') {
+    return `circuit breaker "${breakerName}" is open: another replica is running the trial calls`;
+  }
+  return `circuit breaker "${breakerName}" is ${state === 'forced_open' ? 'forced open' : 'open'}`;
 }

@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { CircuitOpenError } from './errors.js';
 import type { SafeHook } from './safe-hook.js';
 import type { CircuitState, TransitionReason } from './state.js';
@@ -7,6 +8,8 @@ export interface StateChangeEvent {
   readonly from: CircuitState;
   readonly to: CircuitState;
   readonly reason: TransitionReason;
+  /** The transition span's context, when the transition was traced (fleet coordination sends it along). */
+  readonly spanContext?: SpanContext;
 }
 
 /** Payload of `success`. */
@@ -56,7 +59,7 @@ export interface BreakerEventMap {
 export type BreakerEventName = keyof BreakerEventMap;
 
 /**
- * What threw, as passed to `onListenerError`: an event's listener, one of the judging hooks, the `clock`
+ * What threw, as passed to `onListenerError`: an event's listener, one of the judging hooks, the `trialGate` of a coordinated breaker, the `clock`
  * (a `now()` that threw while a call settled), or a hook of an adapter (`onReject`, `key`, …), by its
  * option name.
  */
@@ -66,6 +69,7 @@ export type ListenerErrorSource =
   | 'ignore'
   | 'isResultFailure'
   | 'clock'
+  | 'trialGate'
   | (string & {});
 
 /** A listener for event `E`. */
@@ -105,6 +109,9 @@ export class BreakerEmitter {
     return this.table[event] !== undefined;
   }
 
+  /** Whether any outcome event (success, failure, ignored) has a listener: the settle path asks it once. */
+  outcomes = false;
+
   on<E extends BreakerEventName>(event: E, listener: BreakerListener<E>): Unsubscribe {
     if (!EVENT_NAMES.includes(event)) {
       throw new TypeError(`unknown event "${String(event)}"; expected one of ${EVENT_NAMES.join(', ')}`);
@@ -115,6 +122,7 @@ export class BreakerEmitter {
     // Copy on write: a listener that unsubscribes during an emit does not disturb the loop.
     const current = this.table[event] as Array<BreakerListener<E>> | undefined;
     (this.table[event] as Array<BreakerListener<E>>) = current ? [...current, listener] : [listener];
+    this.recount();
     let active = true;
     return () => {
       if (!active) return;
@@ -125,7 +133,13 @@ export class BreakerEmitter {
       // Remove this subscription only: the same function subscribed twice has two disposers.
       const next = [...list.slice(0, i), ...list.slice(i + 1)];
       (this.table[event] as Array<BreakerListener<E>> | undefined) = next.length > 0 ? next : undefined;
+      this.recount();
     };
+  }
+
+  private recount(): void {
+    const t = this.table;
+    this.outcomes = t.success !== undefined || t.failure !== undefined || t.ignored !== undefined;
   }
 
   emit<E extends BreakerEventName>(event: E, payload: BreakerEventMap[E]): void {

@@ -9,7 +9,13 @@ export {
   MAX_TIMER_MS,
   show,
 } from './check.js';
-export { type BreakerMetrics, CircuitBreaker, type ExecuteOptions } from './circuit-breaker.js';
+export {
+  type BreakerMetrics,
+  CircuitBreaker,
+  type ExecuteOptions,
+  type TransitionOptions,
+  type TrialGate,
+} from './circuit-breaker.js';
 export { type CircuitBreakerDecoratorOptions, circuitBreaker } from './circuit-breaker-decorator.js';
 export { type Clock, createTestClock, systemClock, type TestClock } from './clock.js';
 export {

@@ -136,3 +136,58 @@ describe('BreakerRegistry', () => {
     expect(b.state).toBe('closed');
   });
 });
+
+describe('BreakerRegistry.onCreate', () => {
+  it('announces each new breaker once, after it is stored, and not the ones that already existed', () => {
+    const registry = new BreakerRegistry(off);
+    registry.get('before');
+    const seen: string[] = [];
+    const stop = registry.onCreate((b) => seen.push(`${b.name}:${registry.has(b.name)}`));
+    registry.get('a');
+    registry.get('a');
+    registry.get('b');
+    expect(seen).toEqual(['a:true', 'b:true']);
+    stop();
+    stop();
+    registry.get('c');
+    expect(seen).toEqual(['a:true', 'b:true']);
+  });
+
+  it('unsubscribes one subscription of a listener given twice, and keeps the others', () => {
+    const registry = new BreakerRegistry(off);
+    const names: string[] = [];
+    const listener = (b: { name: string }) => names.push(b.name);
+    const first = registry.onCreate(listener);
+    registry.onCreate(listener);
+    first();
+    registry.get('x');
+    expect(names).toEqual(['x']);
+  });
+
+  it('reports a throwing listener through diag; get() still returns the breaker and later listeners run', () => {
+    const error = vi.fn();
+    diag.setLogger({ error, warn() {}, info() {}, debug() {}, verbose() {} });
+    try {
+      const registry = new BreakerRegistry(off);
+      const later = vi.fn();
+      registry.onCreate(() => {
+        throw new Error('boom');
+      });
+      registry.onCreate(later);
+      const b = registry.get('y');
+      expect(b.name).toBe('y');
+      expect(later).toHaveBeenCalledWith(b);
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(String(error.mock.calls[0]?.[0])).toContain('"y"');
+    } finally {
+      diag.disable();
+    }
+  });
+
+  it('rejects a listener that is not a function, naming the value', () => {
+    const registry = new BreakerRegistry(off);
+    expect(() => registry.onCreate('nope' as never)).toThrow(
+      /onCreate\(listener\) needs a function, got "nope"/,
+    );
+  });
+});

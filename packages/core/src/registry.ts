@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import { checkCount, show } from './check.js';
 import type { BreakerMetrics } from './circuit-breaker.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import type { Unsubscribe } from './events.js';
 import type { CircuitBreakerOptions, TelemetryOptions } from './options.js';
 
 /** Options of {@link BreakerRegistry}. */
@@ -40,6 +41,8 @@ export class BreakerRegistry {
   readonly maxBreakers: number;
   private readonly telemetry: TelemetryOptions | undefined;
   private readonly entries = new Map<string, Entry>();
+  /** Listeners of {@link onCreate}; copied on write, `undefined` when there are none (no cost on get()). */
+  private createListeners: ReadonlyArray<(breaker: CircuitBreaker<unknown>) => void> | undefined;
 
   /** @throws RangeError when `maxBreakers` is not an integer >= 1. */
   constructor(options: BreakerRegistryOptions = {}) {
@@ -75,7 +78,48 @@ export class BreakerRegistry {
     const breaker = new CircuitBreaker<TFallback>(merged);
     if (this.entries.size >= this.maxBreakers) this.evict();
     this.entries.set(name, { breaker: breaker as CircuitBreaker<unknown>, options, used: false });
+    if (this.createListeners !== undefined) this.announce(breaker as CircuitBreaker<unknown>);
     return breaker;
+  }
+
+  /**
+   * Calls `listener` with every breaker this registry creates from now on (after it is stored, before
+   * `get()` returns it), so a component that watches every breaker (fleet coordination, a status page)
+   * also sees breakers created later. Existing breakers are not replayed: iterate {@link all} for those.
+   * A listener that throws is reported through `diag` and never breaks `get()`.
+   *
+   * @returns a function that unsubscribes; calling it again does nothing.
+   * @throws TypeError when `listener` is not a function.
+   * @example
+   * ```ts
+   * const stop = registry.onCreate((breaker) => breaker.on('stateChange', log));
+   * ```
+   */
+  onCreate(listener: (breaker: CircuitBreaker<unknown>) => void): Unsubscribe {
+    if (typeof listener !== 'function') {
+      throw new TypeError(`onCreate(listener) needs a function, got ${show(listener)}`);
+    }
+    this.createListeners = [...(this.createListeners ?? []), listener];
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      // Removes this subscription only: the same function subscribed twice has two disposers.
+      const rest = [...(this.createListeners ?? [])];
+      const i = rest.indexOf(listener);
+      if (i !== -1) rest.splice(i, 1);
+      this.createListeners = rest.length > 0 ? rest : undefined;
+    };
+  }
+
+  private announce(breaker: CircuitBreaker<unknown>): void {
+    for (const listener of this.createListeners ?? []) {
+      try {
+        listener(breaker);
+      } catch (error) {
+        diag.error(`tripswitch: an onCreate listener threw for breaker "${breaker.name}"`, error);
+      }
+    }
   }
 
   /**

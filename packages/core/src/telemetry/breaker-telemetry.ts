@@ -14,6 +14,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import type { CircuitBreaker, TransitionOptions } from '../circuit-breaker.js';
 import type { RejectionKind } from '../errors.js';
 import type { RejectionSpans, TelemetryOptions } from '../options.js';
 import type { BreakerPermit, Outcome } from '../permit.js';
@@ -26,6 +27,7 @@ import {
   ATTR_ERROR_TYPE,
   ATTR_FAILURE_RATE,
   ATTR_NAME,
+  ATTR_ORIGIN,
   ATTR_OUTCOME,
   ATTR_PREVIOUS_STATE,
   ATTR_REASON,
@@ -250,10 +252,12 @@ export class BreakerTelemetry implements StatusSource {
     reason: TransitionReason,
     cause: BreakerPermit | undefined,
     numbers: DecisionNumbers | undefined,
-  ): void {
+    remote: TransitionOptions | undefined,
+  ): SpanContext | undefined {
     this.refresh();
     const opening = to === 'open' || to === 'forced_open';
     this.rejectSpanned = false;
+    let spanContext: SpanContext | undefined;
     if (this.live) {
       try {
         const attributes: Attributes = {
@@ -262,10 +266,18 @@ export class BreakerTelemetry implements StatusSource {
           [ATTR_PREVIOUS_STATE]: from,
           [ATTR_REASON]: reason,
         };
-        this.instruments?.transitions.add(
-          1,
-          this.series().get(`t\0${to}\0${from}\0${reason}`, () => attributes),
-        );
+        const origin = remote?.origin;
+        if (origin !== undefined) attributes[ATTR_ORIGIN] = origin;
+        if (this.instruments !== undefined) {
+          const series = this.series();
+          const counted = origin === undefined ? undefined : series.origin(origin);
+          this.instruments.transitions.add(
+            1,
+            series.get(`t\0${to}\0${from}\0${reason}\0${counted ?? ''}`, () =>
+              counted === origin ? attributes : { ...attributes, [ATTR_ORIGIN]: counted },
+            ),
+          );
+        }
         if (this.traceLive && this.tracer !== undefined) {
           const spanAttributes: Attributes = { ...attributes };
           if (numbers?.consecutiveFailures !== undefined)
@@ -273,13 +285,14 @@ export class BreakerTelemetry implements StatusSource {
           if (numbers?.failureRate !== undefined) spanAttributes[ATTR_FAILURE_RATE] = numbers.failureRate;
           if (numbers?.slowCallRate !== undefined) spanAttributes[ATTR_SLOW_CALL_RATE] = numbers.slowCallRate;
           if (numbers !== undefined) spanAttributes[ATTR_THRESHOLD] = numbers.threshold;
-          const links: Link[] | undefined =
+          let links: Link[] | undefined =
             opening && this.failureLinks !== undefined
               ? this.failureLinks.map((sc) => ({ context: sc }))
               : undefined;
+          if (remote?.link !== undefined) links = [...(links ?? []), { context: remote.link }];
           const parent = (cause?.ctx as Context | undefined) ?? context.active();
-          const sc = emitTransitionSpan(this.tracer, this.breaker.name, spanAttributes, links, parent);
-          if (opening) this.openedBy = sc;
+          spanContext = emitTransitionSpan(this.tracer, this.breaker.name, spanAttributes, links, parent);
+          if (opening) this.openedBy = spanContext;
         }
       } catch (e) {
         this.report(e);
@@ -288,6 +301,7 @@ export class BreakerTelemetry implements StatusSource {
     // Links describe what led to this open; the next open collects its own.
     if (opening || to === 'closed') this.failureLinks = undefined;
     if (to === 'closed' || to === 'disabled') this.openedBy = undefined;
+    return spanContext;
   }
 
   /** Called by the batch callback of the provider `inst` belongs to, once per collection. */

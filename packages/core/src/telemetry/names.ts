@@ -31,6 +31,8 @@ export const ATTR_CONSECUTIVE_FAILURES = 'tripswitch.breaker.consecutive_failure
 export const ATTR_FAILURE_RATE = 'tripswitch.breaker.failure_rate';
 export const ATTR_SLOW_CALL_RATE = 'tripswitch.breaker.slow_call_rate';
 export const ATTR_THRESHOLD = 'tripswitch.breaker.threshold';
+/** On transitions decided elsewhere (reason `remote`): the instance id of the replica that decided. */
+export const ATTR_ORIGIN = 'tripswitch.breaker.origin';
 /** From the OpenTelemetry semantic conventions. */
 export const ATTR_ERROR_TYPE = 'error.type';
 
@@ -52,6 +54,8 @@ export const OUTCOME_REJECTED = 'rejected';
 /** `error.type` values on rejections; `timeout` on calls that ran out of time. */
 export const ERROR_TYPE_CIRCUIT_OPEN = 'circuit_open';
 export const ERROR_TYPE_HALF_OPEN_FULL = 'half_open_full';
+/** Open period over, but another replica runs the fleet's trial calls (fleet coordination). */
+export const ERROR_TYPE_TRIAL_ELSEWHERE = 'trial_elsewhere';
 export const ERROR_TYPE_TIMEOUT = 'timeout';
 /** Used once a breaker has seen more distinct error types than it keeps series for. */
 export const ERROR_TYPE_OTHER = '_OTHER';

@@ -12,6 +12,8 @@ import {
 const STATES: readonly CircuitState[] = Object.values(CircuitState);
 /** Distinct `error.type` values kept per breaker; more become `_OTHER`, so odd codes cannot blow up cardinality. */
 const MAX_ERROR_TYPES = 100;
+/** Distinct `tripswitch.breaker.origin` values kept per breaker on counts; more become `_OTHER`. */
+const MAX_ORIGINS = 100;
 
 interface Recent {
   readonly outcome: string;
@@ -35,6 +37,7 @@ export class SeriesAttributes {
   /** The series asked for last (failures come in runs of the same error type): no key to build for it. */
   private lastCall: Recent | undefined;
   private lastDuration: Recent | undefined;
+  private readonly origins = new Set<string>();
 
   constructor(private readonly breakerName: string) {
     this.name = { [ATTR_NAME]: breakerName };
@@ -106,6 +109,14 @@ export class SeriesAttributes {
       this.byKey.set(key, attrs);
     }
     return attrs;
+  }
+
+  /** `origin`, or `_OTHER` once the breaker has seen {@link MAX_ORIGINS} others (replicas come and go). */
+  origin(origin: string): string {
+    if (this.origins.has(origin)) return origin;
+    if (this.origins.size >= MAX_ORIGINS) return ERROR_TYPE_OTHER;
+    this.origins.add(origin);
+    return origin;
   }
 
   private bounded(errorType: string): string {
