@@ -14,7 +14,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import type { CircuitBreaker, TransitionOptions } from '../circuit-breaker.js';
+import type { TransitionOptions } from '../circuit-breaker.js';
 import type { RejectionKind } from '../errors.js';
 import type { RejectionSpans, TelemetryOptions } from '../options.js';
 import type { BreakerPermit, Outcome } from '../permit.js';
