@@ -6,7 +6,7 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 };
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', 'status-page/index': 'src/status-page/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
