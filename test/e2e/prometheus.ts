@@ -1,15 +1,14 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { aptInstall } from './apt.js';
 import { freePort, pollUntil, stopProcess } from './process.js';
 
 export interface PrometheusBinaries {
   readonly prometheus: string;
   readonly promtool: string;
 }
-
-const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -29,27 +28,6 @@ function find(): PrometheusBinaries | undefined {
   return existsSync(promtool) ? { prometheus, promtool } : undefined;
 }
 
-/**
- * Installs Debian's `prometheus` package (which brings `promtool`). A temporary policy-rc.d keeps the
- * package's service from starting, so the only Prometheus running is the one the test starts and stops.
- */
-function aptInstall(): void {
-  const ownPolicy = !existsSync(POLICY_RC_D);
-  if (ownPolicy) writeFileSync(POLICY_RC_D, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-  const apt = (...args: string[]) =>
-    execFileSync('apt-get', args, {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      timeout: 240_000,
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  try {
-    apt('update', '-qq');
-    apt('install', '-y', '-qq', '--no-install-recommends', 'prometheus');
-  } finally {
-    if (ownPolicy) rmSync(POLICY_RC_D, { force: true });
-  }
-}
-
 /** The binaries, installing them when missing and root; otherwise why the suite must be skipped. */
 export function ensurePrometheus(): PrometheusBinaries | string {
   const found = find();
@@ -58,7 +36,7 @@ export function ensurePrometheus(): PrometheusBinaries | string {
     return 'no prometheus/promtool binary (set PROMETHEUS_BIN, or run as root so the test can apt-get install prometheus)';
   }
   console.log('[e2e] prometheus is not installed: apt-get install -y --no-install-recommends prometheus');
-  aptInstall();
+  aptInstall('prometheus');
   return find() ?? 'apt-get install prometheus did not provide prometheus and promtool';
 }
 

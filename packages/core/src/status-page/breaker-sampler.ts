@@ -3,7 +3,7 @@ import type { BreakerMetrics } from '../circuit-breaker.js';
 /** Samples kept: 3 minutes at one a second, the sparkline's width. */
 export const HISTORY_SAMPLES = 180;
 const RATE_SAMPLES = 5;
-const SHARE_SAMPLES = 10;
+const SHARE_SAMPLES = 5;
 
 /** One second: [seconds it spans, calls settled, of which failures, calls rejected]. */
 type Sample = [number, number, number, number];
@@ -48,7 +48,7 @@ export class BreakerSampler {
   }
 
   /**
-   * Failed calls in percent of settled calls over the last 10 samples that had calls (so an open breaker,
+   * Failed calls in percent of settled calls over the last 5 samples that had calls (so an open breaker,
    * which settles none, still shows the share that tripped it); `null` without calls in the history.
    */
   failureShare(): number | null {

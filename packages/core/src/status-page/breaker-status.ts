@@ -16,7 +16,10 @@ export interface TransitionRecord {
 export interface BreakerStatus {
   readonly name: string;
   readonly state: CircuitState;
-  /** Ms in the current state; `null` when it never changed state. */
+  /**
+   * Ms in the current state; `null` when it never changed state, or when it is a due half_open (the
+   * step from open happens on the next call, so its time is not known).
+   */
   readonly stateForMs: number | null;
   /** Ms until trial calls are admitted while open; `null` while forced_open (no known end); else 0. */
   readonly retryAfterMs: number | null;
@@ -26,7 +29,7 @@ export interface BreakerStatus {
   readonly rejectedPerSecond: number | null;
   /**
    * Failures in percent: the breaker's own window rate when it has one (the number its rule judges), else
-   * the share of failed calls over the last 10 s; `null` without either.
+   * the share of failed calls over the last 5 s that had calls; `null` without either.
    */
   readonly failureRate: number | null;
   readonly inFlight: number;
@@ -100,7 +103,7 @@ export function describeBreaker(
   const status: BreakerStatus = {
     name: breaker.name,
     state: m.state,
-    stateForMs: last === null ? null : now - last.at,
+    stateForMs: last === null || last.to !== m.state ? null : now - last.at,
     retryAfterMs: Number.isFinite(m.retryAfterMs) ? m.retryAfterMs : null,
     callsPerSecond: sampler?.callsPerSecond() ?? null,
     rejectedPerSecond: sampler?.rejectedPerSecond() ?? null,

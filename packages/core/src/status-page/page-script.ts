@@ -47,6 +47,7 @@ export function statusPageClient(): void {
     ['disable', 'Disable'],
   ];
   const HISTORY = 180;
+  const RANK = ['open', 'forced_open', 'half_open', 'disabled', 'closed'];
   const byId = (id: string) => document.getElementById(id) as HTMLElement;
   const grid = byId('tiles');
   const feed = byId('feed');
@@ -161,8 +162,8 @@ export function statusPageClient(): void {
       area += `M${x0},100L${run.join('L')}L${x1},100Z`;
       run = [];
     };
-    // At least a minute wide, so that the first seconds do not fill the whole sparkline.
-    const width = Math.max(60, h.length);
+    // At least 30 s wide, so that the first seconds do not fill the whole sparkline.
+    const width = Math.max(30, h.length);
     t.spark.setAttribute('viewBox', `0 0 ${width} 100`);
     const offset = width - h.length;
     h.forEach((v, i) => {
@@ -364,6 +365,12 @@ export function statusPageClient(): void {
     t.at = performance.now();
     drawTile(t);
     drawSummary();
+    // Re-ranked at once by state (a stable sort keeps the server's order within a state); the next
+    // tick brings the server's full order.
+    const rank = (el: Element) => RANK.indexOf((el as HTMLElement).dataset.state ?? '');
+    const els = Array.from(grid.querySelectorAll<HTMLElement>('.tile'));
+    const sorted = els.slice().sort((a, b) => rank(a) - rank(b));
+    if (sorted.some((el, i) => els[i] !== el)) grid.replaceChildren(...sorted);
   }
 
   function setConn(live: boolean, text: string): void {

@@ -4,8 +4,8 @@
  * word on the badge, so colour is never the only signal.
  */
 export const PAGE_STYLE = `
-:root{--bg:#f4f5f7;--fg:#1d2329;--mute:#5d6670;--card:#fff;--line:#dde1e6;--open:#c62828;--half:#b45f06;--closed:#2e7d32;--forced:#8e24aa;--off:#6b7280;--spark:#c62828;color-scheme:light dark}
-@media (prefers-color-scheme:dark){:root{--bg:#0f1216;--fg:#e6e9ec;--mute:#98a2ad;--card:#181d23;--line:#2a3139;--open:#ff5c5c;--half:#f0a030;--closed:#4caf50;--forced:#ce7de0;--off:#9aa3ad;--spark:#ff6b6b}}
+:root{--bg:#f4f5f7;--fg:#1d2329;--mute:#5d6670;--card:#fff;--line:#dde1e6;--open:#c62828;--half:#b45f06;--closed:#2e7d32;--forced:#8e24aa;--off:#6b7280;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--bg:#0f1216;--fg:#e6e9ec;--mute:#98a2ad;--card:#181d23;--line:#2a3139;--open:#ff5c5c;--half:#f0a030;--closed:#4caf50;--forced:#ce7de0;--off:#9aa3ad}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 header.top{position:sticky;top:0;z-index:1;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;padding:10px 16px;background:var(--card);border-bottom:1px solid var(--line)}
@@ -34,8 +34,8 @@ h2{font:600 14px/1.3 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;margin
 .stats b{font-size:18px;font-variant-numeric:tabular-nums}
 .stats small{color:var(--mute);font-size:11px;text-transform:uppercase;letter-spacing:.04em}
 svg{display:block;width:100%;height:34px;background:var(--bg);border-radius:4px}
-svg path.l{fill:none;stroke:var(--spark);stroke-width:1.5;vector-effect:non-scaling-stroke}
-svg path.a{fill:var(--spark);opacity:.15}
+svg path.l{fill:none;stroke:var(--c);stroke-width:1.5;vector-effect:non-scaling-stroke}
+svg path.a{fill:var(--c);opacity:.18}
 .when,.why{margin:6px 0 0;font-size:13px;color:var(--mute)}
 .when b{color:var(--fg);font-variant-numeric:tabular-nums}
 .why code{font:12px ui-monospace,Menlo,Consolas,monospace;color:var(--fg)}
