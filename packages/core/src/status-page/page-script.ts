@@ -251,9 +251,9 @@ export function statusPageClient(): void {
       cd.dataset.ms = String(Math.round(left));
       parts.push(parts.length ? ' · trial calls in ' : 'trial calls in ', cd);
     } else if (s.state === 'forced_open') {
-      parts.push(' · until closed by hand');
+      parts.push(parts.length ? ' · until closed by hand' : 'until closed by hand');
     } else if (s.state === 'half_open') {
-      parts.push(' · trial calls decide');
+      parts.push(parts.length ? ' · trial calls decide' : 'trial calls decide');
     }
     t.when.replaceChildren(...parts);
     t.when.hidden = parts.length === 0;
