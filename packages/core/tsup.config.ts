@@ -8,7 +8,7 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 export default defineConfig({
   // `@tripswitch/core/http` is a second entry; shared code goes to chunks (CJS too), so both entries see
   // one copy of module state such as `defaultRegistry`.
-  entry: { index: 'src/index.ts', http: 'src/http/index.ts' },
+  entry: { index: 'src/index.ts', http: 'src/http/index.ts', 'status-page': 'src/status-page/index.ts' },
   splitting: true,
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,13 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BreakerRegistry } from '@tripswitch/core';
-import { breaker, breakerHealth } from '@tripswitch/express';
+import { breaker, breakerHealth, breakerStatusPage } from '@tripswitch/express';
 import express from 'express';
 import { relay, upstreamClient } from './upstream-client.js';
 
 export interface Api {
   readonly origin: string;
   readonly server: Server;
+  /** Ends the status page's live streams (server.close() waits for them). */
+  readonly closeStreams?: () => void;
 }
 
 /**
@@ -33,9 +35,16 @@ export async function startExpressApi(
     res.json({ id: req.params.id, name: 'Ada' });
   });
   app.get('/health/breakers', breakerHealth({ registry }));
+  // The live status page of every breaker in the registry (Express, Koa and Axios ones): /breakers/.
+  const statusPage = breakerStatusPage({ registry });
+  app.use(statusPage);
 
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    server,
+    closeStreams: () => statusPage.closeStreams(),
+  };
 }

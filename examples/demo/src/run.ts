@@ -61,6 +61,7 @@ export async function runDemo({ args, telemetry, output, spanView, metrics }: De
       `  upstream     ${upstream.origin}  (cycles: ${args.phases.map((p) => `${p.mode} ${p.durationMs / 1000}s`).join(' → ')})`,
       `  Express API  ${expressApi.origin}  GET /quotes/:symbol, GET /profile/:id, GET /health/breakers`,
       `  Koa API      ${koaApi.origin}  GET /orders/:id, GET /health/breakers`,
+      `  status page  ${expressApi.origin}/breakers/  (live tiles of every breaker; open it in a browser)`,
       `  metrics      ${metrics.url}`,
       `  traces       ${telemetry.tracesTo === 'console' ? 'console (set OTEL_EXPORTER_OTLP_ENDPOINT to export)' : telemetry.tracesTo}`,
       `  load         ${args.ratePerSecond} requests/s, at most ${args.maxRequests}; stops after ${args.durationMs / 1000} s (Ctrl-C: now)`,
@@ -92,6 +93,7 @@ export async function runDemo({ args, telemetry, output, spanView, metrics }: De
   stopSchedule();
   await load.stop();
   view.stop();
+  expressApi.closeStreams?.();
   await Promise.all([closeServer(expressApi.server), closeServer(koaApi.server), upstream.close()]);
   // Flushes the spans still batched for OTLP and stops the metrics endpoint.
   await telemetry.shutdown();

@@ -140,6 +140,8 @@ export class CircuitBreaker<TFallback = never> {
   private timeoutCount = 0;
   private stateChanges = 0;
   private inFlight = 0;
+  /** The last state change and when it happened (breaker clock), for status pages; none before the first. */
+  private last: { from: CircuitState; to: CircuitState; reason: TransitionReason; at: number } | undefined;
 
   constructor(options: CircuitBreakerOptions<TFallback> = {}) {
     const o = resolveOptions(options as CircuitBreakerOptions<unknown>);
@@ -477,6 +479,18 @@ export class CircuitBreaker<TFallback = never> {
       : s.kind;
   }
 
+  /**
+   * @internal the last state change and how long ago it was (by the breaker's clock), or `undefined`
+   * before the first; a status page reads it to say since when and why a breaker is in its state.
+   */
+  _lastTransition():
+    | { from: CircuitState; to: CircuitState; reason: TransitionReason; ageMs: number }
+    | undefined {
+    const t = this.last;
+    if (t === undefined) return undefined;
+    return { from: t.from, to: t.to, reason: t.reason, ageMs: this._options.clock.now() - t.at };
+  }
+
   /** @internal admitted calls not settled yet (the registry evicts only idle breakers). */
   _inFlightCount(): number {
     return this.inFlight;
@@ -690,6 +704,7 @@ export class CircuitBreaker<TFallback = never> {
     this.s = to;
     this.generation++;
     this.stateChanges++;
+    this.last = { from, to: to.kind, reason, at: this._options.clock.now() };
     if (to.kind === 'closed') {
       this.consecutive.reset();
       this.window?.reset();

@@ -2,3 +2,8 @@ export { type BreakerHealthBody, type BreakerHealthOptions, breakerHealth } from
 export { breaker } from './middleware.js';
 export type { BreakerMiddlewareOptions } from './options.js';
 export type { HttpCircuitOpenError, RejectionBody } from './respond.js';
+export {
+  type BreakerStatusPage,
+  type BreakerStatusPageOptions,
+  breakerStatusPage,
+} from './status-page.js';

@@ -17,11 +17,11 @@ export function onPath(name: string): string | undefined {
 }
 
 /**
- * `apt-get update && apt-get install` of one Debian package, for tests that need a real service
- * (Prometheus, Redis). A temporary policy-rc.d keeps the package's own service from starting, so the
+ * `apt-get update && apt-get install --no-install-recommends` of Debian packages, for tests that need a
+ * real service or program (Prometheus, Redis, Chromium). A temporary policy-rc.d keeps a package's own service from starting, so the
  * only instance running is the one the test starts and stops by pid.
  */
-export function aptInstall(name: string): void {
+export function aptInstall(...packages: string[]): void {
   const ownPolicy = !existsSync(POLICY_RC_D);
   if (ownPolicy) writeFileSync(POLICY_RC_D, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   const apt = (...args: string[]) =>
@@ -32,7 +32,7 @@ export function aptInstall(name: string): void {
     });
   try {
     apt('update', '-qq');
-    apt('install', '-y', '-qq', '--no-install-recommends', name);
+    apt('install', '-y', '-qq', '--no-install-recommends', ...packages);
   } finally {
     if (ownPolicy) rmSync(POLICY_RC_D, { force: true });
   }
