@@ -109,6 +109,10 @@ describe.skipIf(typeof binaries === 'string')('npm run demo, scraped by a real P
     const output = demo!.output();
     expect(exitCode, output).toBe(0);
     expect(output).toContain('telemetry shut down cleanly');
+    // The SDK line a user on this Node installs: 3.x from Node 22.15 on, 2.x before.
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    const line = major! > 22 || (major === 22 && minor! >= 15) ? '3.x' : '2.x';
+    expect(output).toContain(`(OpenTelemetry SDK ${line}, Node ${process.versions.node})`);
     expect(demo!.phases.map((p) => p.mode)).toEqual(PHASES.split(',').map((p) => p.split(':')[0]));
     const mine = demo!.transitions.filter((t) => t.breaker === OPEN_BREAKER);
     expect(mine[0], output).toMatchObject({ from: 'closed', to: 'open' });

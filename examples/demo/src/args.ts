@@ -41,6 +41,9 @@ Options:
 Traces: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318 for Jaeger) to export them over OTLP
 (OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf by default, http/json or grpc); otherwise, after each trip,
 the trace of the first rejected request is summed up in one line. See examples/observability for Jaeger, Prometheus and Grafana.
+
+OpenTelemetry SDK: the 3.x line on Node >= 22.15, the 2.x line on older Node (TRIPSWITCH_DEMO_SDK=2 or 3
+chooses one).
 `;
 
 function number(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {

@@ -23,6 +23,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 console.log('tripswitch demo: starting OpenTelemetry, the upstream and the APIs…');
 const { ConsoleSpanView } = await import('./console-spans.js');
 const { startTelemetry } = await import('./telemetry.js');
+const { loadSdkLine } = await import('./sdk-line.js');
 
 // Lines from the span view go to the terminal view once it exists.
 const output = { log: (line: string) => console.log(line) };
@@ -31,7 +32,7 @@ const metrics = {
   url: `http://${args.metricsHost}:${args.metricsPort}/metrics`,
   error: undefined as Error | undefined,
 };
-const telemetry = startTelemetry({
+const telemetry = startTelemetry(await loadSdkLine(), {
   metricsPort: args.metricsPort,
   metricsHost: args.metricsHost,
   consoleSpans: spanView,

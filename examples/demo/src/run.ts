@@ -62,7 +62,7 @@ export async function runDemo({ args, telemetry, output, spanView, metrics }: De
       `  Express API  ${expressApi.origin}  GET /quotes/:symbol, GET /profile/:id, GET /health/breakers`,
       `  Koa API      ${koaApi.origin}  GET /orders/:id, GET /health/breakers`,
       `  status page  ${expressApi.origin}/breakers/  (live tiles of every breaker; open it in a browser)`,
-      `  metrics      ${metrics.url}`,
+      `  metrics      ${metrics.url}  (OpenTelemetry SDK ${telemetry.sdk}, Node ${process.versions.node})`,
       `  traces       ${telemetry.tracesTo === 'console' ? 'console (set OTEL_EXPORTER_OTLP_ENDPOINT to export)' : telemetry.tracesTo}`,
       `  load         ${args.ratePerSecond} requests/s, at most ${args.maxRequests}; stops after ${args.durationMs / 1000} s (Ctrl-C: now)`,
       '',

@@ -1,23 +1,19 @@
 import type { IncomingMessage } from 'node:http';
 import { register } from 'node:module';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SdkLine, SpanProcessorLike } from './sdk-line.js';
 
 export interface TelemetryOptions {
   readonly metricsPort: number;
   readonly metricsHost: string;
   /** Where spans go when no OTLP endpoint is configured. */
-  readonly consoleSpans: SpanProcessor;
+  readonly consoleSpans: SpanProcessorLike;
   /** Told once whether the metrics endpoint is up, with the reason when it is not. */
   readonly onMetricsServer: (error?: Error) => void;
 }
 
 export interface Telemetry {
+  /** The SDK line that runs: `2.x` or `3.x`. */
+  readonly sdk: string;
   /** Where traces go: an OTLP endpoint, or `console`. */
   readonly tracesTo: string;
   shutdown(): Promise<void>;
@@ -31,20 +27,25 @@ export function otlpEndpoint(): string | undefined {
 }
 
 /**
- * Starts the OpenTelemetry SDK. It must run before express, koa and axios are imported: the ESM loader
+ * Starts the OpenTelemetry SDK of `line` (see `loadSdkLine()`). It must run before express, koa and axios
+ * are imported: the ESM loader
  * hook and the instrumentations patch modules as they load. With an OTLP endpoint set, the SDK builds the
  * exporter from the standard variables (`OTEL_EXPORTER_OTLP_PROTOCOL`: `http/protobuf` by default,
  * `http/json` or `grpc`); otherwise spans go to the compact console view.
  */
-export function startTelemetry(options: TelemetryOptions): Telemetry {
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+export function startTelemetry(line: SdkLine, options: TelemetryOptions): Telemetry {
+  const { NodeSDK, PrometheusExporter, HttpInstrumentation, ExpressInstrumentation, KoaInstrumentation } =
+    line;
+  register(line.loaderHook);
   const endpoint = otlpEndpoint();
   const prometheus = new PrometheusExporter(
     { host: options.metricsHost, port: options.metricsPort },
     (error) => options.onMetricsServer(error ?? undefined),
   );
   const sdk = new NodeSDK({
-    resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'tripswitch-demo' }),
+    resource: line.resourceFromAttributes({
+      'service.name': process.env.OTEL_SERVICE_NAME ?? 'tripswitch-demo',
+    }),
     metricReaders: [prometheus],
     // Without an endpoint the SDK would default to OTLP on localhost; with one, it reads the OTEL_* variables.
     ...(endpoint === undefined ? { spanProcessors: [options.consoleSpans] } : {}),
@@ -59,5 +60,5 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     ],
   });
   sdk.start();
-  return { tracesTo: endpoint ?? 'console', shutdown: () => sdk.shutdown() };
+  return { sdk: line.label, tracesTo: endpoint ?? 'console', shutdown: () => sdk.shutdown() };
 }
