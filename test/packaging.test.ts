@@ -24,7 +24,10 @@ interface PackageJson {
 }
 
 const published = readdirSync(new URL('packages/', root))
-  .map((dir) => ({ dir: `packages/${dir}`, json: JSON.parse(read(`packages/${dir}/package.json`)) as PackageJson }))
+  .map((dir) => ({
+    dir: `packages/${dir}`,
+    json: JSON.parse(read(`packages/${dir}/package.json`)) as PackageJson,
+  }))
   .filter(({ json }) => json.private !== true);
 
 /** Every file path named in an `exports` map (conditions nested at any depth). */
@@ -38,7 +41,12 @@ describe('published packages', () => {
   it('are all covered, and built before these tests run (the test workspace depends on each)', () => {
     const names = published.map((p) => p.json.name);
     expect(names).toEqual(
-      expect.arrayContaining(['@tripswitch/core', '@tripswitch/express', '@tripswitch/koa', '@tripswitch/axios']),
+      expect.arrayContaining([
+        '@tripswitch/core',
+        '@tripswitch/express',
+        '@tripswitch/koa',
+        '@tripswitch/axios',
+      ]),
     );
     const testDeps = Object.keys(JSON.parse(read('test/package.json')).dependencies);
     expect(testDeps).toEqual(expect.arrayContaining(names));
