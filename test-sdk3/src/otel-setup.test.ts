@@ -1,0 +1,3 @@
+import { describeDocumentedSetup } from '../../test/otel-setup-suite.js';
+
+describeDocumentedSetup(new URL('..', import.meta.url), '3.x');
