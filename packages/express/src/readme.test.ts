@@ -1,0 +1,3 @@
+import { describeServerReadmeExample } from '@tripswitch/testkit/readme-example';
+
+describeServerReadmeExample(new URL('..', import.meta.url));

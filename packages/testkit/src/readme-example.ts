@@ -1,0 +1,63 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The example every server adapter's README opens with (a ```js block starting `// app.mjs`), run as
+ * the README says and checked against what its console block shows: three 502s from `/users/bad` trip
+ * the route's breaker, `/users/42` then gets the 503 with `Retry-After: 10` and the JSON body,
+ * `/orders` keeps working, and `/health/breakers` says DEGRADED with the route's breaker open. The app listens on `PORT` (0 here)
+ * and prints `listening on <url>`.
+ *
+ * @param packageDir - the adapter's folder: the app file is written there, so its imports resolve as
+ *   they do for a user of the package.
+ */
+export function describeServerReadmeExample(packageDir: URL): void {
+  const readme = readFileSync(new URL('README.md', packageDir), 'utf8');
+  const dir = mkdtempSync(join(fileURLToPath(packageDir), '.readme-'));
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    if (child?.exitCode === null) child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('README example', () => {
+    it('runs and answers as the README shows', async () => {
+      const code = /```js\n(\/\/ app\.mjs[\s\S]*?)```/.exec(readme)?.[1];
+      expect(code, 'a ```js block starting with // app.mjs').toBeDefined();
+      const file = join(dir, 'app.mjs');
+      writeFileSync(file, code!);
+      const started = spawn(process.execPath, [file], { env: { ...process.env, PORT: '0' }, stdio: 'pipe' });
+      child = started;
+      const address = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        started.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+          out += chunk;
+          const m = /listening on (\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        started.once('exit', (status) => reject(new Error(`the example exited with ${status}`)));
+      });
+      for (let i = 0; i < 3; i++) {
+        const failed = await fetch(`${address}/users/bad`);
+        expect(failed.status).toBe(502);
+        expect(await failed.json()).toEqual({ error: 'upstream failed' });
+      }
+      const rejected = await fetch(`${address}/users/42`);
+      expect(rejected.status).toBe(503);
+      expect(rejected.headers.get('retry-after')).toBe('10');
+      expect(await rejected.json()).toEqual({
+        error: 'circuit_open',
+        breaker: 'GET /users/:id',
+        retryAfter: 10,
+      });
+      expect(await (await fetch(`${address}/orders`)).json()).toEqual([]);
+      const health = await fetch(`${address}/health/breakers`);
+      const body = (await health.json()) as { status: string; breakers: Record<string, { state: string }> };
+      expect(body.status).toBe('DEGRADED');
+      expect(body.breakers['GET /users/:id']?.state).toBe('open');
+    });
+  });
+}
