@@ -28,7 +28,7 @@ const DEFAULT_MAX_REMOTE_OPEN_FACTOR = 10;
  * admission stay local, and with Redis down, slow or unreachable every replica behaves as an
  * uncoordinated one until the connection is back.
  *
- * Resolves once subscribed, or after `commandTimeout` if Redis does not answer (it keeps trying).
+ * Resolves once subscribed and ready to publish, or after `commandTimeout` if Redis does not answer (it keeps trying).
  *
  * @returns a function that stops coordinating, with `connected`, `instanceId` and `stats()`.
  * @throws TypeError or RangeError for invalid options, naming the option and the value.

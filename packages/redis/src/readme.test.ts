@@ -44,6 +44,9 @@ describe.skipIf(skip !== undefined)('README example', () => {
     const template = new Redis(redis.url, { lazyConnect: true });
     const stop = await coordinate(registry, { redis: template, instanceId: 'the-other-replica' });
     try {
+      // coordinate() gives up waiting after commandTimeout (1 s) on a loaded machine: wait, bounded.
+      const connecting = Date.now() + 10_000;
+      while (!stop.connected && Date.now() < connecting) await new Promise((r) => setTimeout(r, 10));
       expect(stop.connected).toBe(true);
       const { stdout, stderr } = await run(process.execPath, [file], {
         env: { ...process.env, REDIS_URL: redis.url },

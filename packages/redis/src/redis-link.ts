@@ -49,7 +49,10 @@ export class RedisLink {
     }
   }
 
-  /** Subscribes; resolves once subscribed or after `commandTimeout`, whichever comes first. */
+  /**
+   * Subscribes; resolves once subscribed and the command connection is ready too, or after
+   * `commandTimeout`, whichever comes first.
+   */
   async start(): Promise<void> {
     const subscribing = this.sub.subscribe(this.channel).then(
       () => {
@@ -58,7 +61,9 @@ export class RedisLink {
       },
       () => {},
     );
-    await this.bounded(subscribing);
+    const commandReady =
+      this.cmd.status === 'ready' ? undefined : new Promise<void>((resolve) => this.cmd.once('ready', resolve));
+    await this.bounded(Promise.all([subscribing, commandReady]));
     this.update();
   }
 
