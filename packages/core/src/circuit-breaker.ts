@@ -1,4 +1,4 @@
-import type { Attributes, SpanContext } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { callFallback, isOwnTimeout, runWithTimeout } from './call-timeout.js';
 import { checkDuration, show } from './check.js';
 import { type CircuitOpenError, createCircuitOpenError, type RejectionKind } from './errors.js';
@@ -32,6 +32,7 @@ import {
   type DecisionNumbers,
   globalTelemetryLive,
 } from './telemetry/breaker-telemetry.js';
+import type { TransitionOptions } from './transition-options.js';
 
 /** Options of {@link CircuitBreaker.execute}. */
 export interface ExecuteOptions extends AcquireOptions {
@@ -40,24 +41,6 @@ export interface ExecuteOptions extends AcquireOptions {
    * runs; a call that fails after the signal aborted is recorded as ignored, not as a failure.
    */
   readonly signal?: AbortSignal;
-}
-
-/** Options of {@link CircuitBreaker.openFor} and {@link CircuitBreaker.close}. */
-export interface TransitionOptions {
-  /** The transition reason; `manual` unless given (the Axios adapter passes `retry_after`, fleet coordination `remote`). */
-  readonly reason?: TransitionReason;
-  /**
-   * The permit of the call that asked for it (an upstream's `Retry-After`): the transition span is then
-   * its child, as for a trip by a rule. Ignored by `close()`.
-   */
-  readonly cause?: Permit;
-  /**
-   * Who decided, when the decision came from elsewhere (another replica's breaker): set as the
-   * `tripswitch.breaker.origin` attribute of the transition span and count.
-   */
-  readonly origin?: string;
-  /** A span the transition span links to: the transition span of the replica where it was decided. */
-  readonly link?: SpanContext;
 }
 
 /**

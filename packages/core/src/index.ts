@@ -13,7 +13,6 @@ export {
   type BreakerMetrics,
   CircuitBreaker,
   type ExecuteOptions,
-  type TransitionOptions,
   type TrialGate,
 } from './circuit-breaker.js';
 export { type CircuitBreakerDecoratorOptions, circuitBreaker } from './circuit-breaker-decorator.js';
@@ -81,3 +80,4 @@ export { type RetryOptions, retry } from './retry.js';
 export { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
 export type { BreakerCounts, BreakerSnapshot } from './snapshot.js';
 export { CircuitState, type TransitionReason } from './state.js';
+export type { TransitionOptions } from './transition-options.js';
