@@ -96,7 +96,7 @@ export interface BreakerMetrics {
 export class CircuitBreaker<TFallback = never> {
   /** The breaker's name, as given in the options. */
   readonly name: string;
-  /** @internal */
+  /** @internal the resolved options. */
   readonly _options: ResolvedOptions;
   private s: InternalState = CLOSED;
   /** Bumped on every state change; a permit from an older generation is stale and decides nothing. */
@@ -290,6 +290,14 @@ export class CircuitBreaker<TFallback = never> {
 
   // ---------------------------------------------------------------------------------------------------
   // State and control
+
+  /**
+   * How long (ms) a trip keeps the circuit open before a trial: the resolved `resetTimeout` option
+   * (fleet coordination caps remote opens by a multiple of it).
+   */
+  get resetTimeout(): number {
+    return this._options.resetTimeout;
+  }
 
   /** The current state; reading it also performs a due open → half_open step. */
   get state(): CircuitState {
