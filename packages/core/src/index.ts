@@ -68,6 +68,7 @@ export {
   type WindowOptions,
 } from './options.js';
 export type { AcquireOptions, Permit } from './permit.js';
+export type { WindowSnapshot } from './policies/rate-window.js';
 export {
   BreakerRegistry,
   type BreakerRegistryOptions,
@@ -78,7 +79,6 @@ export {
 } from './registry.js';
 export { type RetryOptions, retry } from './retry.js';
 export { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
-export type { WindowSnapshot } from './policies/rate-window.js';
 export type { BreakerCounts, BreakerSnapshot } from './snapshot.js';
 export { CircuitState, type TransitionReason } from './state.js';
 export type { TransitionOptions } from './transition-options.js';
