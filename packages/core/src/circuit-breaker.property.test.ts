@@ -51,7 +51,7 @@ type Command =
 type ModelState =
   | { readonly kind: 'closed' }
   | { readonly kind: 'open'; until: number }
-  | { readonly kind: 'half_open'; running: number; succeeded: number }
+  | { readonly kind: 'half_open'; running: number; succeeded: number; readonly since: number }
   | { readonly kind: 'forced_open' }
   | { readonly kind: 'disabled' };
 
@@ -90,7 +90,7 @@ class Model {
   /** open → half_open once the open period is over (the breaker does it lazily; the test reads every step). */
   refresh(): void {
     if (this.state.kind === 'open' && this.now() >= this.state.until) {
-      this.go({ kind: 'half_open', running: 0, succeeded: 0 }, 'reset_timeout');
+      this.go({ kind: 'half_open', running: 0, succeeded: 0, since: this.now() }, 'reset_timeout');
     }
   }
 
@@ -105,6 +105,11 @@ class Model {
       // Trials that already succeeded keep their slot until the circuit closes.
       if (s.running + s.succeeded >= this.config.halfOpenMaxCalls) {
         this.rejected++;
+        // halfOpenTimeout (= resetTimeout here) after half-opening, trials still out are given up on.
+        if (s.running > 0 && this.now() - s.since >= this.config.resetTimeout) {
+          this.open(this.config.resetTimeout, 'trial_timeout');
+          return 'circuit_open';
+        }
         return 'half_open_full';
       }
       s.running++;

@@ -71,8 +71,10 @@ export type TrialGate = () => number;
 /** How getMetrics() shows an open circuit whose reset period is over (no trials have started). */
 const HALF_OPEN_DUE: InternalState = Object.freeze({
   kind: 'half_open',
+  trialDeadline: Number.POSITIVE_INFINITY,
   trialsInFlight: 0,
   trialSuccesses: 0,
+  slowTrials: 0,
 });
 
 /** A snapshot of a breaker's numbers, from {@link CircuitBreaker.getMetrics}. */
@@ -542,12 +544,13 @@ export class CircuitBreaker<TFallback = never> {
 
   /** The lazy open → half_open step, once the reset period is over. */
   private halfOpen(): void {
-    this.transition(
-      { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 },
-      'reset_timeout',
-      undefined,
-      undefined,
-    );
+    this.transition(this.trialPhase(), 'reset_timeout', undefined, undefined);
+  }
+
+  /** A fresh half_open state: no trials yet, and the time by which their verdict is due. */
+  private trialPhase(): InternalState {
+    const trialDeadline = this._options.clock.now() + this._options.halfOpenTimeout;
+    return { kind: 'half_open', trialDeadline, trialsInFlight: 0, trialSuccesses: 0, slowTrials: 0 };
   }
 
   /**
@@ -571,9 +574,19 @@ export class CircuitBreaker<TFallback = never> {
         }
         this.halfOpen();
         s = this.s;
+        // A stateChange listener may have moved the circuit on (openFor, forceOpen, close, disable): decide
+        // on the state it left. Open again means rejected, without a second lazy step in this call.
+        if (s.kind === 'open') {
+          return this.reject(s.kind, 'circuit_open', Math.max(0, s.halfOpenAt - now), attributes, wantError);
+        }
       }
       if (s.kind === 'half_open') {
         if (s.trialsInFlight + s.trialSuccesses >= this._options.halfOpenMaxCalls) {
+          if (s.trialsInFlight > 0 && this._options.clock.now() >= s.trialDeadline) {
+            // Trials that never settle must not hold the circuit half_open: they become stale.
+            this.open(this._options.resetTimeout, 'trial_timeout', undefined, undefined);
+            return this.reject('open', 'circuit_open', this._options.resetTimeout, attributes, wantError);
+          }
           return this.reject(s.kind, 'half_open_full', 0, attributes, wantError);
         }
         s.trialsInFlight++;
@@ -640,9 +653,27 @@ export class CircuitBreaker<TFallback = never> {
       s.trialsInFlight--;
       if (outcome === FAILURE) {
         this.open(o.resetTimeout, 'trial_failed', permit, undefined);
-      } else if (outcome === SUCCESS && ++s.trialSuccesses >= o.halfOpenMaxCalls) {
-        this.transition(CLOSED, 'trial_succeeded', permit, undefined);
+      } else if (outcome === SUCCESS) {
+        if (o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration) s.slowTrials++;
+        if (++s.trialSuccesses >= o.halfOpenMaxCalls) this.trialVerdict(s.slowTrials, permit);
       }
+    }
+  }
+
+  /**
+   * Every trial succeeded: the circuit closes unless the slow-call rule, applied to the trials, says the
+   * dependency is still too slow (then it re-opens, reason `slow_call_rate`).
+   */
+  private trialVerdict(slowTrials: number, permit: BreakerPermit): void {
+    const o = this._options;
+    const trials = o.halfOpenMaxCalls;
+    if (slowTrials > 0 && slowTrials * 100 >= o.slowCallRateThreshold * trials) {
+      this.open(o.resetTimeout, 'slow_call_rate', permit, {
+        slowCallRate: slowTrials / trials,
+        threshold: o.slowCallRateThreshold / 100,
+      });
+    } else {
+      this.transition(CLOSED, 'trial_succeeded', permit, undefined);
     }
   }
 
@@ -795,7 +826,7 @@ export class CircuitBreaker<TFallback = never> {
         break;
       case 'half_open':
         // Trials in flight did not survive the restart: start the trial phase afresh.
-        this.s = { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 };
+        this.s = this.trialPhase();
         break;
       case 'forced_open':
         this.s = FORCED_OPEN;

@@ -82,6 +82,14 @@ export interface CircuitBreakerOptions<TFallback = never> {
    * @defaultValue 1
    */
   readonly halfOpenMaxCalls?: number;
+  /**
+   * Ms a half_open circuit waits for its trials' verdict. A call that arrives when every trial slot is
+   * taken and the circuit half-opened at least this long ago re-opens it (reason `trial_timeout`) for a
+   * fresh `resetTimeout`: the trials still in flight become stale, so a trial that never settles (no
+   * `timeout`, a permit nobody settles) cannot hold the circuit half_open forever.
+   * @defaultValue `resetTimeout`
+   */
+  readonly halfOpenTimeout?: number;
   /** A rate rule: the circuit opens when a rate over this window reaches its threshold. */
   readonly window?: WindowOptions;
   /** Failure-rate threshold in percent (0–100), with `window`. @defaultValue 50 */
@@ -138,6 +146,7 @@ export interface ResolvedOptions {
   readonly failureThreshold: number | undefined;
   readonly resetTimeout: number;
   readonly halfOpenMaxCalls: number;
+  readonly halfOpenTimeout: number;
   readonly window: Required<CountWindow> | Required<TimeWindow> | undefined;
   readonly failureRateThreshold: number;
   readonly minimumCalls: number;
@@ -173,6 +182,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'failureThreshold',
   'resetTimeout',
   'halfOpenMaxCalls',
+  'halfOpenTimeout',
   'window',
   'failureRateThreshold',
   'minimumCalls',
@@ -327,11 +337,13 @@ function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions 
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
     throw new TypeError(`clock must be an object with a now() method, got ${show(clock)}`);
   }
+  const resetTimeout = checkDuration('resetTimeout', options.resetTimeout ?? DEFAULTS.resetTimeout);
   return {
     name,
     failureThreshold,
-    resetTimeout: checkDuration('resetTimeout', options.resetTimeout ?? DEFAULTS.resetTimeout),
+    resetTimeout,
     halfOpenMaxCalls: checkCount('halfOpenMaxCalls', options.halfOpenMaxCalls ?? DEFAULTS.halfOpenMaxCalls),
+    halfOpenTimeout: checkDuration('halfOpenTimeout', options.halfOpenTimeout ?? resetTimeout),
     window,
     failureRateThreshold: checkPercent(
       'failureRateThreshold',
