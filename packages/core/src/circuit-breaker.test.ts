@@ -949,6 +949,16 @@ describe('CircuitBreaker', () => {
       await expect(pending).rejects.toThrow('client went away');
       expect(breaker.getMetrics()).toMatchObject({ ignoredCount: 1, failureCount: 0, state: 'closed' });
     });
+
+    it('throws a TypeError for a missing fn, counted as nothing (not a dependency failure)', () => {
+      const { breaker } = setup({ failureThreshold: 1 });
+      expect(() => breaker.execute(undefined as never)).toThrow(
+        new TypeError('execute(fn) needs a function, got undefined'),
+      );
+      expect(() => breaker.execute('x' as never)).toThrow(TypeError);
+      expect(breaker.state).toBe('closed');
+      expect(breaker.getMetrics()).toMatchObject({ failureCount: 0, successCount: 0, inFlight: 0 });
+    });
   });
 
   describe('wrap', () => {
@@ -976,6 +986,64 @@ describe('CircuitBreaker', () => {
       await expect(wrapped(2)).rejects.toBeInstanceOf(CircuitOpenError);
       expect(() => breaker.wrap(42 as never)).toThrow(new TypeError('wrap(fn) needs a function, got 42'));
     });
+
+    describe("{ signal: 'last' }", () => {
+      it('passes the call signal as the last declared parameter: the timeout cancels the call', async () => {
+        vi.useFakeTimers();
+        const { breaker } = setup({ timeout: 100 });
+        const seen: Array<AbortSignal | undefined> = [];
+        const fetchOrder = breaker.wrap(
+          (id: string, signal?: AbortSignal) =>
+            new Promise<string>((resolve, reject) => {
+              seen.push(signal);
+              signal?.addEventListener('abort', () => reject(signal.reason));
+              if (id === 'fast') resolve('done');
+            }),
+          { signal: 'last' },
+        );
+        expectTypeOf(fetchOrder).parameters.toEqualTypeOf<[id: string, signal?: AbortSignal]>();
+        await expect(fetchOrder('fast')).resolves.toBe('done');
+        const slow = rejection(fetchOrder('slow'));
+        await vi.advanceTimersByTimeAsync(100);
+        expect(await slow).toBeInstanceOf(CallTimeoutError);
+        expect(seen[1]?.aborted).toBe(true);
+        expect(seen[1]?.reason).toBeInstanceOf(CallTimeoutError);
+      });
+
+      it("takes an AbortSignal the caller passes there as the caller's signal, and pads left-out parameters", async () => {
+        const { breaker } = setup({ timeout: 1000 });
+        const args: unknown[][] = [];
+        const lookup = breaker.wrap(
+          (ip: string, precise?: boolean, signal?: AbortSignal) => {
+            args.push([ip, precise, signal]);
+            return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+          },
+          { signal: 'last' },
+        );
+        const controller = new AbortController();
+        const pending = rejection(lookup('192.0.2.1', true, controller.signal));
+        const [ip, precise, signal] = args[0] ?? [];
+        expect([ip, precise]).toEqual(['192.0.2.1', true]);
+        expect(signal).toBeInstanceOf(AbortSignal);
+        expect(signal).not.toBe(controller.signal); // the breaker's, which follows the caller's
+        controller.abort(new Error('user left'));
+        expect(await pending).toMatchObject({ message: 'user left' });
+        expect(breaker.getMetrics()).toMatchObject({ ignoredCount: 1, failureCount: 0 });
+
+        void lookup('192.0.2.2').catch(() => {});
+        expect(args[1]?.slice(0, 2)).toEqual(['192.0.2.2', undefined]);
+        expect(args[1]?.[2]).toBeInstanceOf(AbortSignal);
+      });
+
+      it('refuses a function with no parameter to take the signal, and other signal values', () => {
+        const { breaker } = setup();
+        expect(() => breaker.wrap(() => 1, { signal: 'last' })).toThrow(/must declare the signal/);
+        expect(() => breaker.wrap((_a = 1) => _a, { signal: 'last' })).toThrow(TypeError);
+        expect(() => breaker.wrap((a: number) => a, { signal: 'first' as never })).toThrow(
+          new TypeError(`wrap(fn, options): signal must be 'last', got "first"`),
+        );
+      });
+    });
   });
 
   describe('manual API', () => {
@@ -997,6 +1065,23 @@ describe('CircuitBreaker', () => {
       expect(breaker.allowRequest()).toBe(false);
       breaker.success();
       expect(breaker.state).toBe('closed');
+    });
+
+    it('judges failure(error) with isFailure and ignore, as execute() judges a thrown error', () => {
+      const { breaker } = setup({
+        failureThreshold: 1,
+        isFailure: (e) => (e as { status?: number }).status !== 404,
+        ignore: [NotFound],
+      });
+      breaker.allowRequest();
+      breaker.failure({ status: 404 });
+      breaker.allowRequest();
+      breaker.failure(new Gone());
+      expect(breaker.state).toBe('closed');
+      expect(breaker.getMetrics()).toMatchObject({ successCount: 1, ignoredCount: 1, failureCount: 0 });
+      breaker.allowRequest();
+      breaker.failure({ status: 500 });
+      expect(breaker.state).toBe('open');
     });
   });
 

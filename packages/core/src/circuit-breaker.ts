@@ -18,6 +18,7 @@ import { CountWindow } from './policies/count-window.js';
 import type { RateWindow } from './policies/rate-window.js';
 import { TimeWindow } from './policies/time-window.js';
 import { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
+import { callerSignal, type SignalArgument, signalPosition, withSignal } from './signal-argument.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import {
   type CircuitState,
@@ -40,6 +41,16 @@ export interface ExecuteOptions extends AcquireOptions {
    * runs; a call that fails after the signal aborted is recorded as ignored, not as a failure.
    */
   readonly signal?: AbortSignal;
+}
+
+/** Options of {@link CircuitBreaker.wrap}. */
+export interface WrapOptions {
+  /**
+   * `'last'`: the wrapped function receives the call's `AbortSignal` (aborted at the breaker's `timeout`)
+   * as its last declared parameter; an `AbortSignal` the caller passes there is the caller's signal.
+   * @defaultValue the function never sees the signal
+   */
+  readonly signal?: SignalArgument;
 }
 
 /** Options of {@link CircuitBreaker.openFor} and {@link CircuitBreaker.close}. */
@@ -181,12 +192,13 @@ export class CircuitBreaker<TFallback = never> {
    *
    * @param fn - receives an `AbortSignal` when there is a `timeout` or a caller signal, else `undefined`.
    * @throws {@link CircuitOpenError} when rejected (unless `fallback` gives a value); {@link CallTimeoutError}
-   * when `timeout` elapses first.
+   * when `timeout` elapses first. TypeError at once, counted as nothing, when `fn` is not a function.
    */
   execute<T>(
     fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): Promise<T | TFallback> {
+    if (typeof fn !== 'function') throw new TypeError(`execute(fn) needs a function, got ${show(fn)}`);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const permit = this.decide(options?.attributes, true);
@@ -228,19 +240,32 @@ export class CircuitBreaker<TFallback = never> {
   }
 
   /**
-   * Returns a function with the same parameters as `fn` that calls it through {@link execute}.
+   * Returns a function with the same parameters as `fn` that calls it through {@link execute}. With
+   * `{ signal: 'last' }`, `fn`'s last declared parameter receives the call's `AbortSignal`.
    *
+   * @throws TypeError when `fn` is not a function, or `signal: 'last'` and `fn` declares no parameter.
    * @example
    * ```ts
    * const getUser = breaker.wrap((id: string) => fetchUser(id));
    * await getUser('42');
+   * const getOrder = breaker.wrap((id: string, signal?: AbortSignal) => fetchOrder(id, { signal }), { signal: 'last' });
    * ```
    */
   wrap<A extends unknown[], R>(
     fn: (...args: A) => R | PromiseLike<R>,
+    options?: WrapOptions,
   ): (...args: A) => Promise<Awaited<R> | TFallback> {
     if (typeof fn !== 'function') throw new TypeError(`wrap(fn) needs a function, got ${show(fn)}`);
+    const at = signalPosition('wrap(fn, options)', fn, options?.signal);
     const breaker = this;
+    if (at >= 0) {
+      return function wrapped(this: unknown, ...args: A) {
+        return breaker.execute<R>(
+          (signal) => fn.apply(this, withSignal(args, at, signal) as A),
+          callerSignal(args, at),
+        ) as Promise<Awaited<R> | TFallback>;
+      };
+    }
     return function wrapped(this: unknown, ...args: A) {
       return breaker.execute(() => fn.apply(this, args)) as Promise<Awaited<R> | TFallback>;
     };
@@ -302,9 +327,13 @@ export class CircuitBreaker<TFallback = never> {
     this.manualPermits?.shift()?.success();
   }
 
-  /** Reports the oldest outstanding {@link allowRequest} call as a failure; does nothing if there is none. */
+  /**
+   * Reports the oldest outstanding {@link allowRequest} call as failed with `error`, judged by `ignore` and
+   * `isFailure` as {@link execute} judges a thrown error; does nothing if there is none.
+   */
   failure(error?: unknown): void {
-    this.manualPermits?.shift()?.failure(error);
+    const permit = this.manualPermits?.shift();
+    if (permit !== undefined) this._settle(permit as BreakerPermit, this.classifyError(error), error);
   }
 
   // ---------------------------------------------------------------------------------------------------
