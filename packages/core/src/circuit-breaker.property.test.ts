@@ -126,8 +126,9 @@ class Model {
     else this.ignored++;
     if (call.period !== this.period) return;
     const s = this.state;
-    if (s.kind === 'closed') {
-      if (outcome !== 'ignore') this.record(outcome === 'failure');
+    if (s.kind === 'closed' || s.kind === 'disabled') {
+      // Disabled: the numbers are kept current, but nothing opens.
+      if (outcome !== 'ignore') this.record(outcome === 'failure', s.kind === 'closed');
     } else if (s.kind === 'half_open') {
       s.running--;
       if (outcome === 'failure') {
@@ -182,13 +183,14 @@ class Model {
     return (this.recent.filter(Boolean).length / this.recent.length) * 100;
   }
 
-  private record(failed: boolean): void {
+  private record(failed: boolean, decides: boolean): void {
     this.consecutive = failed ? this.consecutive + 1 : 0;
     const w = this.config.window;
     if (w !== undefined) {
       this.recent.push(failed);
       if (this.recent.length > w.size) this.recent.shift();
     }
+    if (!decides) return;
     const threshold = this.config.failureThreshold;
     if (threshold !== undefined && this.consecutive >= threshold) {
       this.open(this.config.resetTimeout, 'consecutive_failures');

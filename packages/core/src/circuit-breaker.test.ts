@@ -793,6 +793,19 @@ describe('CircuitBreaker', () => {
       expect(breaker.getMetrics().consecutiveFailures).toBe(0);
     });
 
+    it('keeps feeding the window while disabled (metrics-only), without ever opening', () => {
+      const { breaker } = setup({ window: { type: 'count', size: 4 }, minimumCalls: 4 });
+      fail(breaker, 4);
+      expect(breaker.getMetrics()).toMatchObject({ state: 'open', failureRate: 100 });
+      breaker.disable();
+      succeed(breaker, 2);
+      expect(breaker.getMetrics()).toMatchObject({ state: 'disabled', failureRate: 50, bufferedCalls: 4 });
+      succeed(breaker, 2);
+      expect(breaker.getMetrics()).toMatchObject({ failureRate: 0, consecutiveFailures: 0 });
+      fail(breaker, 4);
+      expect(breaker.getMetrics()).toMatchObject({ state: 'disabled', failureRate: 100, consecutiveFailures: 4 });
+    });
+
     it('close() clears the deciding counts; reset() zeroes the lifetime counters too', () => {
       const { breaker } = setup({
         failureThreshold: 3,

@@ -676,8 +676,9 @@ export class CircuitBreaker<TFallback = never> {
     if (permit.generation !== this.generation) return; // stale: counted above, decides nothing
 
     const s = this.s;
-    if (s.kind === 'closed') {
-      if (outcome !== IGNORED) this.record(outcome === FAILURE, durationMs, now, permit);
+    if (s.kind === 'closed' || s.kind === 'disabled') {
+      // Disabled is metrics-only: the rules keep their numbers current but open nothing.
+      if (outcome !== IGNORED) this.record(outcome === FAILURE, durationMs, now, permit, s.kind === 'closed');
     } else if (s.kind === 'half_open') {
       s.trialsInFlight--;
       if (outcome === FAILURE) {
@@ -706,14 +707,24 @@ export class CircuitBreaker<TFallback = never> {
     }
   }
 
-  /** Feeds a closed-state outcome to the rules and opens the circuit when one says so. */
-  private record(failed: boolean, durationMs: number, now: number, permit: BreakerPermit): void {
+  /** Feeds an outcome to the rules and, when `decides`, opens the circuit when one says so. */
+  private record(
+    failed: boolean,
+    durationMs: number,
+    now: number,
+    permit: BreakerPermit,
+    decides: boolean,
+  ): void {
     const o = this._options;
     const slow = o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration;
     let reason: TransitionReason | undefined;
     if (!failed) this.consecutive.success();
     else if (this.consecutive.failure()) reason = 'consecutive_failures';
     const w = this.window;
+    if (!decides) {
+      w?.record(failed, slow, now);
+      return;
+    }
     if (w === undefined) {
       if (reason !== undefined) {
         this.open(o.resetTimeout, reason, permit, {
