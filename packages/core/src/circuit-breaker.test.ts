@@ -803,7 +803,11 @@ describe('CircuitBreaker', () => {
       succeed(breaker, 2);
       expect(breaker.getMetrics()).toMatchObject({ failureRate: 0, consecutiveFailures: 0 });
       fail(breaker, 4);
-      expect(breaker.getMetrics()).toMatchObject({ state: 'disabled', failureRate: 100, consecutiveFailures: 4 });
+      expect(breaker.getMetrics()).toMatchObject({
+        state: 'disabled',
+        failureRate: 100,
+        consecutiveFailures: 4,
+      });
     });
 
     it('close() clears the deciding counts; reset() zeroes the lifetime counters too', () => {
@@ -1206,6 +1210,62 @@ describe('CircuitBreaker', () => {
       succeed(b, 2);
       expect(spy).toHaveBeenCalledTimes(2);
       expect(spy.mock.calls[1]?.[0]).toMatch(/breaker "b"/);
+    });
+  });
+
+  describe('a clock that throws', () => {
+    it('loses no call, rejects nothing unhandled, and reports it as a clock error', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        let reads = 0;
+        const clock = {
+          now: () => {
+            if (++reads % 2 === 0) throw new Error('clock broke');
+            return reads;
+          },
+        };
+        const sources: string[] = [];
+        const breaker = new CircuitBreaker({
+          ...off,
+          clock,
+          window: { type: 'count', size: 5 },
+          slowCallDuration: 10,
+          onListenerError: (_, source) => sources.push(source),
+        });
+        for (let i = 0; i < 20; i++) {
+          await expect(breaker.execute(() => i)).resolves.toBe(i);
+          await expect(breaker.execute(() => Promise.reject(new Error('down')))).rejects.toThrow('down');
+          breaker.tryAcquire()?.ignore();
+          breaker.close();
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(unhandled).toEqual([]);
+        expect(breaker.getMetrics()).toMatchObject({ inFlight: 0, successCount: 20, failureCount: 20 });
+        expect(sources.length).toBeGreaterThan(0);
+        expect(new Set(sources)).toEqual(new Set(['clock']));
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
+    it('stands in the last good reading for one that is not a finite number', () => {
+      let reading: unknown = 100;
+      const sources: string[] = [];
+      const breaker = new CircuitBreaker({
+        ...off,
+        clock: { now: () => reading as number },
+        failureThreshold: 1,
+        resetTimeout: 50,
+        onListenerError: (_, source) => sources.push(source),
+      });
+      breaker.acquire().failure();
+      reading = Number.NaN;
+      expect(breaker.getMetrics()).toMatchObject({ state: 'open', retryAfterMs: 50 });
+      expect(sources).toContain('clock');
+      reading = 150;
+      expect(breaker.state).toBe('half_open');
     });
   });
 

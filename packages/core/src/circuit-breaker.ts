@@ -155,6 +155,8 @@ export class CircuitBreaker<TFallback = never> {
   private inFlight = 0;
   /** The last state change and when it happened (breaker clock), for status pages; none before the first. */
   private last: { from: CircuitState; to: CircuitState; reason: TransitionReason; at: number } | undefined;
+  /** The clock's last good reading, for when it throws (see `now()`). */
+  private lastNow = 0;
 
   constructor(options: CircuitBreakerOptions<TFallback> = {}) {
     const o = resolveOptions(options as CircuitBreakerOptions<unknown>);
@@ -347,7 +349,7 @@ export class CircuitBreaker<TFallback = never> {
   /** Ms until trial calls are admitted: 0 unless open, `Infinity` while forced_open. */
   get retryAfterMs(): number {
     const s = this.current();
-    if (s.kind === 'open') return Math.max(0, s.halfOpenAt - this._options.clock.now());
+    if (s.kind === 'open') return Math.max(0, s.halfOpenAt - this.now());
     return s.kind === 'forced_open' ? Number.POSITIVE_INFINITY : 0;
   }
 
@@ -370,7 +372,7 @@ export class CircuitBreaker<TFallback = never> {
     const reason = options?.reason ?? 'manual';
     const s = this.current();
     if (s.kind === 'forced_open' || s.kind === 'disabled') return;
-    const now = this._options.clock.now();
+    const now = this.now();
     const until = now + durationMs;
     if (s.kind === 'open') {
       // Extending keeps the state, so there is no transition to report; only the end moves.
@@ -440,7 +442,7 @@ export class CircuitBreaker<TFallback = never> {
     // a due open → half_open is reported as half_open and happens on the next call.
     const s: InternalState =
       this._peekState() === 'half_open' && this.s.kind === 'open' ? HALF_OPEN_DUE : this.s;
-    const now = this._options.clock.now();
+    const now = this.now();
     const w = this.window;
     w?.expire(now);
     const enough = w !== undefined && w.calls >= this._options.minimumCalls;
@@ -479,7 +481,7 @@ export class CircuitBreaker<TFallback = never> {
   /** The state and counts as JSON; pass it back as `initialState` to restore the breaker. */
   toJSON(): BreakerSnapshot {
     const s = this.current();
-    const now = this._options.clock.now();
+    const now = this.now();
     return {
       version: 1,
       name: this.name,
@@ -505,7 +507,7 @@ export class CircuitBreaker<TFallback = never> {
   _peekState(): CircuitState {
     const s = this.s;
     // With a trial gate a due circuit stays open until the gate, asked on the next call, lets it go.
-    return s.kind === 'open' && this.trialGate === undefined && this._options.clock.now() >= s.halfOpenAt
+    return s.kind === 'open' && this.trialGate === undefined && this.now() >= s.halfOpenAt
       ? 'half_open'
       : s.kind;
   }
@@ -519,7 +521,7 @@ export class CircuitBreaker<TFallback = never> {
     | undefined {
     const t = this.last;
     if (t === undefined) return undefined;
-    return { from: t.from, to: t.to, reason: t.reason, ageMs: this._options.clock.now() - t.at };
+    return { from: t.from, to: t.to, reason: t.reason, ageMs: this.now() - t.at };
   }
 
   /** @internal admitted calls not settled yet (the registry evicts only idle breakers). */
@@ -531,14 +533,14 @@ export class CircuitBreaker<TFallback = never> {
   _failureRatio(): number | null {
     const w = this.window;
     if (w === undefined) return null;
-    w.expire(this._options.clock.now());
+    w.expire(this.now());
     return w.calls >= this._options.minimumCalls ? w.failures / w.calls : null;
   }
 
   /** @internal the current internal state, after a due open → half_open step. */
   private current(): InternalState {
     const s = this.s;
-    if (s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt && this.trialWaitMs() === 0) {
+    if (s.kind === 'open' && this.now() >= s.halfOpenAt && this.trialWaitMs() === 0) {
       this.halfOpen();
     }
     return this.s;
@@ -557,6 +559,27 @@ export class CircuitBreaker<TFallback = never> {
       return 0;
     }
     return typeof wait === 'number' && wait > 0 && Number.isFinite(wait) ? wait : 0;
+  }
+
+  /**
+   * The clock's reading. A user's clock that throws (or answers something that is not a finite number)
+   * must not lose a call or crash the host through `execute()`'s side chain: it is reported as a `clock`
+   * hook error and the last good reading stands in.
+   */
+  private now(): number {
+    let t: unknown;
+    try {
+      t = this._options.clock.now();
+    } catch (error) {
+      this.hooks.report(error, 'clock');
+      return this.lastNow;
+    }
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      this.hooks.report(new TypeError(`clock.now() must return a finite number, got ${show(t)}`), 'clock');
+      return this.lastNow;
+    }
+    this.lastNow = t;
+    return t;
   }
 
   /** The breaker's telemetry, made on first need; `now` re-reads the global SDK registration at once. */
@@ -578,7 +601,7 @@ export class CircuitBreaker<TFallback = never> {
 
   /** A fresh half_open state: no trials yet, and the time by which their verdict is due. */
   private trialPhase(): InternalState {
-    const trialDeadline = this._options.clock.now() + this._options.halfOpenTimeout;
+    const trialDeadline = this.now() + this._options.halfOpenTimeout;
     return { kind: 'half_open', trialDeadline, trialsInFlight: 0, trialSuccesses: 0, slowTrials: 0 };
   }
 
@@ -594,7 +617,7 @@ export class CircuitBreaker<TFallback = never> {
     let trial = false;
     if (s.kind !== 'closed' && s.kind !== 'disabled') {
       if (s.kind === 'open') {
-        const now = this._options.clock.now();
+        const now = this.now();
         if (now < s.halfOpenAt)
           return this.reject(s.kind, 'circuit_open', s.halfOpenAt - now, attributes, wantError);
         if (this.trialGate !== undefined) {
@@ -611,7 +634,7 @@ export class CircuitBreaker<TFallback = never> {
       }
       if (s.kind === 'half_open') {
         if (s.trialsInFlight + s.trialSuccesses >= this._options.halfOpenMaxCalls) {
-          if (s.trialsInFlight > 0 && this._options.clock.now() >= s.trialDeadline) {
+          if (s.trialsInFlight > 0 && this.now() >= s.trialDeadline) {
             // Trials that never settle must not hold the circuit half_open: they become stale.
             this.open(this._options.resetTimeout, 'trial_timeout', undefined, undefined);
             return this.reject('open', 'circuit_open', this._options.resetTimeout, attributes, wantError);
@@ -630,7 +653,7 @@ export class CircuitBreaker<TFallback = never> {
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
       this.generation,
-      timed ? this._options.clock.now() : Number.NaN,
+      timed ? this.now() : Number.NaN,
       s.kind,
       trial,
       attributes,
@@ -664,7 +687,7 @@ export class CircuitBreaker<TFallback = never> {
     permit.settled = true;
     this.inFlight--;
     const o = this._options;
-    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? o.clock.now() : Number.NaN;
+    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this.now() : Number.NaN;
     const durationMs = now - permit.startedAt;
     if (outcome === SUCCESS) this.successCount++;
     else if (outcome === FAILURE) this.failureCount++;
@@ -760,7 +783,7 @@ export class CircuitBreaker<TFallback = never> {
     cause: BreakerPermit | undefined,
     numbers: DecisionNumbers | undefined,
   ): void {
-    const now = this._options.clock.now();
+    const now = this.now();
     this.transition({ kind: 'open', openedAt: now, halfOpenAt: now + durationMs }, reason, cause, numbers);
   }
 
@@ -775,7 +798,7 @@ export class CircuitBreaker<TFallback = never> {
     this.s = to;
     this.generation++;
     this.stateChanges++;
-    this.last = { from, to: to.kind, reason, at: this._options.clock.now() };
+    this.last = { from, to: to.kind, reason, at: this.now() };
     if (to.kind === 'closed') {
       this.consecutive.reset();
       this.window?.reset();
@@ -855,7 +878,7 @@ export class CircuitBreaker<TFallback = never> {
   }
 
   private restore(snapshot: BreakerSnapshot): void {
-    const now = this._options.clock.now();
+    const now = this.now();
     switch (snapshot.state) {
       case 'open':
         this.s = {

@@ -121,12 +121,16 @@ export interface CircuitBreakerOptions<TFallback = never> {
    * error. The failure is still recorded. Errors that are ignored or not failures are re-thrown as they are.
    */
   readonly fallback?: (error: unknown) => TFallback | PromiseLike<TFallback>;
-  /** The time source. @defaultValue a monotonic clock over `performance.now()` */
+  /**
+   * The time source. A `now()` that throws or returns a non-finite value never loses a call: it is
+   * reported to `onListenerError` (source `'clock'`) and the last good reading is used.
+   * @defaultValue a monotonic clock over `performance.now()`
+   */
   readonly clock?: Clock;
   /** A value from {@link CircuitBreaker.toJSON}, to restore a breaker after a restart. */
   readonly initialState?: BreakerSnapshot;
   /**
-   * Receives errors thrown by event listeners and by the `isFailure`, `ignore` and `isResultFailure` hooks
+   * Receives errors thrown by event listeners, the `clock`, and the `isFailure`, `ignore` and `isResultFailure` hooks
    * (a hook that throws is treated as if it were absent: a thrown error counts as a failure, a returned
    * value as a success).
    * @defaultValue `console.error`, once per breaker
