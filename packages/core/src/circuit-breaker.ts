@@ -18,6 +18,7 @@ import { CountWindow } from './policies/count-window.js';
 import type { RateWindow } from './policies/rate-window.js';
 import { TimeWindow } from './policies/time-window.js';
 import { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
+import { callerSignal, type SignalArgument, signalPosition, withSignal } from './signal-argument.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import {
   type CircuitState,
@@ -43,6 +44,16 @@ export interface ExecuteOptions extends AcquireOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of {@link CircuitBreaker.wrap}. */
+export interface WrapOptions {
+  /**
+   * `'last'`: the wrapped function receives the call's `AbortSignal` (aborted at the breaker's `timeout`)
+   * as its last declared parameter; an `AbortSignal` the caller passes there is the caller's signal.
+   * @defaultValue the function never sees the signal
+   */
+  readonly signal?: SignalArgument;
+}
+
 /**
  * Asked when a breaker's open period is over, before it admits trial calls: `0` lets trial calls start
  * here; a positive number keeps the circuit open (calls are rejected with kind `trial_elsewhere` and
@@ -54,8 +65,10 @@ export type TrialGate = () => number;
 /** How getMetrics() shows an open circuit whose reset period is over (no trials have started). */
 const HALF_OPEN_DUE: InternalState = Object.freeze({
   kind: 'half_open',
+  trialDeadline: Number.POSITIVE_INFINITY,
   trialsInFlight: 0,
   trialSuccesses: 0,
+  slowTrials: 0,
 });
 
 /** A snapshot of a breaker's numbers, from {@link CircuitBreaker.getMetrics}. */
@@ -125,6 +138,8 @@ export class CircuitBreaker<TFallback = never> {
   private inFlight = 0;
   /** The last state change and when it happened (breaker clock), for status pages; none before the first. */
   private last: { from: CircuitState; to: CircuitState; reason: TransitionReason; at: number } | undefined;
+  /** The clock's last good reading, for when it throws (see `now()`). */
+  private lastNow = 0;
 
   constructor(options: CircuitBreakerOptions<TFallback> = {}) {
     const o = resolveOptions(options as CircuitBreakerOptions<unknown>);
@@ -162,12 +177,13 @@ export class CircuitBreaker<TFallback = never> {
    *
    * @param fn - receives an `AbortSignal` when there is a `timeout` or a caller signal, else `undefined`.
    * @throws {@link CircuitOpenError} when rejected (unless `fallback` gives a value); {@link CallTimeoutError}
-   * when `timeout` elapses first.
+   * when `timeout` elapses first. TypeError at once, counted as nothing, when `fn` is not a function.
    */
   execute<T>(
     fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): Promise<T | TFallback> {
+    if (typeof fn !== 'function') throw new TypeError(`execute(fn) needs a function, got ${show(fn)}`);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const permit = this.decide(options?.attributes, true);
@@ -209,19 +225,32 @@ export class CircuitBreaker<TFallback = never> {
   }
 
   /**
-   * Returns a function with the same parameters as `fn` that calls it through {@link execute}.
+   * Returns a function with the same parameters as `fn` that calls it through {@link execute}. With
+   * `{ signal: 'last' }`, `fn`'s last declared parameter receives the call's `AbortSignal`.
    *
+   * @throws TypeError when `fn` is not a function, or `signal: 'last'` and `fn` declares no parameter.
    * @example
    * ```ts
    * const getUser = breaker.wrap((id: string) => fetchUser(id));
    * await getUser('42');
+   * const getOrder = breaker.wrap((id: string, signal?: AbortSignal) => fetchOrder(id, { signal }), { signal: 'last' });
    * ```
    */
   wrap<A extends unknown[], R>(
     fn: (...args: A) => R | PromiseLike<R>,
+    options?: WrapOptions,
   ): (...args: A) => Promise<Awaited<R> | TFallback> {
     if (typeof fn !== 'function') throw new TypeError(`wrap(fn) needs a function, got ${show(fn)}`);
+    const at = signalPosition('wrap(fn, options)', fn, options?.signal);
     const breaker = this;
+    if (at >= 0) {
+      return function wrapped(this: unknown, ...args: A) {
+        return breaker.execute<R>(
+          (signal) => fn.apply(this, withSignal(args, at, signal) as A),
+          callerSignal(args, at),
+        ) as Promise<Awaited<R> | TFallback>;
+      };
+    }
     return function wrapped(this: unknown, ...args: A) {
       return breaker.execute(() => fn.apply(this, args)) as Promise<Awaited<R> | TFallback>;
     };
@@ -283,9 +312,13 @@ export class CircuitBreaker<TFallback = never> {
     this.manualPermits?.shift()?.success();
   }
 
-  /** Reports the oldest outstanding {@link allowRequest} call as a failure; does nothing if there is none. */
+  /**
+   * Reports the oldest outstanding {@link allowRequest} call as failed with `error`, judged by `ignore` and
+   * `isFailure` as {@link execute} judges a thrown error; does nothing if there is none.
+   */
   failure(error?: unknown): void {
-    this.manualPermits?.shift()?.failure(error);
+    const permit = this.manualPermits?.shift();
+    if (permit !== undefined) this._settle(permit as BreakerPermit, this.classifyError(error), error);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -307,7 +340,7 @@ export class CircuitBreaker<TFallback = never> {
   /** Ms until trial calls are admitted: 0 unless open, `Infinity` while forced_open. */
   get retryAfterMs(): number {
     const s = this.current();
-    if (s.kind === 'open') return Math.max(0, s.halfOpenAt - this._options.clock.now());
+    if (s.kind === 'open') return Math.max(0, s.halfOpenAt - this.now());
     return s.kind === 'forced_open' ? Number.POSITIVE_INFINITY : 0;
   }
 
@@ -330,7 +363,7 @@ export class CircuitBreaker<TFallback = never> {
     const reason = options?.reason ?? 'manual';
     const s = this.current();
     if (s.kind === 'forced_open' || s.kind === 'disabled') return;
-    const now = this._options.clock.now();
+    const now = this.now();
     const until = now + durationMs;
     if (s.kind === 'open') {
       // Extending keeps the state, so there is no transition to report; only the end moves.
@@ -400,7 +433,7 @@ export class CircuitBreaker<TFallback = never> {
     // a due open → half_open is reported as half_open and happens on the next call.
     const s: InternalState =
       this._peekState() === 'half_open' && this.s.kind === 'open' ? HALF_OPEN_DUE : this.s;
-    const now = this._options.clock.now();
+    const now = this.now();
     const w = this.window;
     w?.expire(now);
     const enough = w !== undefined && w.calls >= this._options.minimumCalls;
@@ -439,7 +472,7 @@ export class CircuitBreaker<TFallback = never> {
   /** The state and counts as JSON; pass it back as `initialState` to restore the breaker. */
   toJSON(): BreakerSnapshot {
     const s = this.current();
-    const now = this._options.clock.now();
+    const now = this.now();
     return {
       version: 1,
       name: this.name,
@@ -465,7 +498,7 @@ export class CircuitBreaker<TFallback = never> {
   _peekState(): CircuitState {
     const s = this.s;
     // With a trial gate a due circuit stays open until the gate, asked on the next call, lets it go.
-    return s.kind === 'open' && this.trialGate === undefined && this._options.clock.now() >= s.halfOpenAt
+    return s.kind === 'open' && this.trialGate === undefined && this.now() >= s.halfOpenAt
       ? 'half_open'
       : s.kind;
   }
@@ -479,7 +512,7 @@ export class CircuitBreaker<TFallback = never> {
     | undefined {
     const t = this.last;
     if (t === undefined) return undefined;
-    return { from: t.from, to: t.to, reason: t.reason, ageMs: this._options.clock.now() - t.at };
+    return { from: t.from, to: t.to, reason: t.reason, ageMs: this.now() - t.at };
   }
 
   /** @internal admitted calls not settled yet (the registry evicts only idle breakers). */
@@ -491,14 +524,14 @@ export class CircuitBreaker<TFallback = never> {
   _failureRatio(): number | null {
     const w = this.window;
     if (w === undefined) return null;
-    w.expire(this._options.clock.now());
+    w.expire(this.now());
     return w.calls >= this._options.minimumCalls ? w.failures / w.calls : null;
   }
 
   /** @internal the current internal state, after a due open → half_open step. */
   private current(): InternalState {
     const s = this.s;
-    if (s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt && this.trialWaitMs() === 0) {
+    if (s.kind === 'open' && this.now() >= s.halfOpenAt && this.trialWaitMs() === 0) {
       this.halfOpen();
     }
     return this.s;
@@ -519,6 +552,27 @@ export class CircuitBreaker<TFallback = never> {
     return typeof wait === 'number' && wait > 0 && Number.isFinite(wait) ? wait : 0;
   }
 
+  /**
+   * The clock's reading. A user's clock that throws (or answers something that is not a finite number)
+   * must not lose a call or crash the host through `execute()`'s side chain: it is reported as a `clock`
+   * hook error and the last good reading stands in.
+   */
+  private now(): number {
+    let t: unknown;
+    try {
+      t = this._options.clock.now();
+    } catch (error) {
+      this.hooks.report(error, 'clock');
+      return this.lastNow;
+    }
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      this.hooks.report(new TypeError(`clock.now() must return a finite number, got ${show(t)}`), 'clock');
+      return this.lastNow;
+    }
+    this.lastNow = t;
+    return t;
+  }
+
   /** The breaker's telemetry, made on first need; `now` re-reads the global SDK registration at once. */
   private telemetryFor(now: boolean): BreakerTelemetry | undefined {
     const mode = this.telemetryMode;
@@ -533,12 +587,13 @@ export class CircuitBreaker<TFallback = never> {
 
   /** The lazy open → half_open step, once the reset period is over. */
   private halfOpen(): void {
-    this.transition(
-      { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 },
-      'reset_timeout',
-      undefined,
-      undefined,
-    );
+    this.transition(this.trialPhase(), 'reset_timeout', undefined, undefined);
+  }
+
+  /** A fresh half_open state: no trials yet, and the time by which their verdict is due. */
+  private trialPhase(): InternalState {
+    const trialDeadline = this.now() + this._options.halfOpenTimeout;
+    return { kind: 'half_open', trialDeadline, trialsInFlight: 0, trialSuccesses: 0, slowTrials: 0 };
   }
 
   /**
@@ -553,7 +608,7 @@ export class CircuitBreaker<TFallback = never> {
     let trial = false;
     if (s.kind !== 'closed' && s.kind !== 'disabled') {
       if (s.kind === 'open') {
-        const now = this._options.clock.now();
+        const now = this.now();
         if (now < s.halfOpenAt)
           return this.reject(s.kind, 'circuit_open', s.halfOpenAt - now, attributes, wantError);
         if (this.trialGate !== undefined) {
@@ -562,9 +617,19 @@ export class CircuitBreaker<TFallback = never> {
         }
         this.halfOpen();
         s = this.s;
+        // A stateChange listener may have moved the circuit on (openFor, forceOpen, close, disable): decide
+        // on the state it left. Open again means rejected, without a second lazy step in this call.
+        if (s.kind === 'open') {
+          return this.reject(s.kind, 'circuit_open', Math.max(0, s.halfOpenAt - now), attributes, wantError);
+        }
       }
       if (s.kind === 'half_open') {
         if (s.trialsInFlight + s.trialSuccesses >= this._options.halfOpenMaxCalls) {
+          if (s.trialsInFlight > 0 && this.now() >= s.trialDeadline) {
+            // Trials that never settle must not hold the circuit half_open: they become stale.
+            this.open(this._options.resetTimeout, 'trial_timeout', undefined, undefined);
+            return this.reject('open', 'circuit_open', this._options.resetTimeout, attributes, wantError);
+          }
           return this.reject(s.kind, 'half_open_full', 0, attributes, wantError);
         }
         s.trialsInFlight++;
@@ -579,7 +644,7 @@ export class CircuitBreaker<TFallback = never> {
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
       this.generation,
-      timed ? this._options.clock.now() : Number.NaN,
+      timed ? this.now() : Number.NaN,
       s.kind,
       trial,
       attributes,
@@ -613,7 +678,7 @@ export class CircuitBreaker<TFallback = never> {
     permit.settled = true;
     this.inFlight--;
     const o = this._options;
-    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? o.clock.now() : Number.NaN;
+    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this.now() : Number.NaN;
     const durationMs = now - permit.startedAt;
     if (outcome === SUCCESS) this.successCount++;
     else if (outcome === FAILURE) this.failureCount++;
@@ -625,26 +690,55 @@ export class CircuitBreaker<TFallback = never> {
     if (permit.generation !== this.generation) return; // stale: counted above, decides nothing
 
     const s = this.s;
-    if (s.kind === 'closed') {
-      if (outcome !== IGNORED) this.record(outcome === FAILURE, durationMs, now, permit);
+    if (s.kind === 'closed' || s.kind === 'disabled') {
+      // Disabled is metrics-only: the rules keep their numbers current but open nothing.
+      if (outcome !== IGNORED) this.record(outcome === FAILURE, durationMs, now, permit, s.kind === 'closed');
     } else if (s.kind === 'half_open') {
       s.trialsInFlight--;
       if (outcome === FAILURE) {
         this.open(o.resetTimeout, 'trial_failed', permit, undefined);
-      } else if (outcome === SUCCESS && ++s.trialSuccesses >= o.halfOpenMaxCalls) {
-        this.transition(CLOSED, 'trial_succeeded', permit, undefined);
+      } else if (outcome === SUCCESS) {
+        if (o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration) s.slowTrials++;
+        if (++s.trialSuccesses >= o.halfOpenMaxCalls) this.trialVerdict(s.slowTrials, permit);
       }
     }
   }
 
-  /** Feeds a closed-state outcome to the rules and opens the circuit when one says so. */
-  private record(failed: boolean, durationMs: number, now: number, permit: BreakerPermit): void {
+  /**
+   * Every trial succeeded: the circuit closes unless the slow-call rule, applied to the trials, says the
+   * dependency is still too slow (then it re-opens, reason `slow_call_rate`).
+   */
+  private trialVerdict(slowTrials: number, permit: BreakerPermit): void {
+    const o = this._options;
+    const trials = o.halfOpenMaxCalls;
+    if (slowTrials > 0 && slowTrials * 100 >= o.slowCallRateThreshold * trials) {
+      this.open(o.resetTimeout, 'slow_call_rate', permit, {
+        slowCallRate: slowTrials / trials,
+        threshold: o.slowCallRateThreshold / 100,
+      });
+    } else {
+      this.transition(CLOSED, 'trial_succeeded', permit, undefined);
+    }
+  }
+
+  /** Feeds an outcome to the rules and, when `decides`, opens the circuit when one says so. */
+  private record(
+    failed: boolean,
+    durationMs: number,
+    now: number,
+    permit: BreakerPermit,
+    decides: boolean,
+  ): void {
     const o = this._options;
     const slow = o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration;
     let reason: TransitionReason | undefined;
     if (!failed) this.consecutive.success();
     else if (this.consecutive.failure()) reason = 'consecutive_failures';
     const w = this.window;
+    if (!decides) {
+      w?.record(failed, slow, now);
+      return;
+    }
     if (w === undefined) {
       if (reason !== undefined) {
         this.open(o.resetTimeout, reason, permit, {
@@ -680,7 +774,7 @@ export class CircuitBreaker<TFallback = never> {
     cause: BreakerPermit | undefined,
     numbers: DecisionNumbers | undefined,
   ): void {
-    const now = this._options.clock.now();
+    const now = this.now();
     this.transition({ kind: 'open', openedAt: now, halfOpenAt: now + durationMs }, reason, cause, numbers);
   }
 
@@ -695,7 +789,7 @@ export class CircuitBreaker<TFallback = never> {
     this.s = to;
     this.generation++;
     this.stateChanges++;
-    this.last = { from, to: to.kind, reason, at: this._options.clock.now() };
+    this.last = { from, to: to.kind, reason, at: this.now() };
     if (to.kind === 'closed') {
       this.consecutive.reset();
       this.window?.reset();
@@ -775,7 +869,7 @@ export class CircuitBreaker<TFallback = never> {
   }
 
   private restore(snapshot: BreakerSnapshot): void {
-    const now = this._options.clock.now();
+    const now = this.now();
     switch (snapshot.state) {
       case 'open':
         this.s = {
@@ -786,7 +880,7 @@ export class CircuitBreaker<TFallback = never> {
         break;
       case 'half_open':
         // Trials in flight did not survive the restart: start the trial phase afresh.
-        this.s = { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 };
+        this.s = this.trialPhase();
         break;
       case 'forced_open':
         this.s = FORCED_OPEN;

@@ -82,6 +82,14 @@ export interface CircuitBreakerOptions<TFallback = never> {
    * @defaultValue 1
    */
   readonly halfOpenMaxCalls?: number;
+  /**
+   * Ms a half_open circuit waits for its trials' verdict. A call that arrives when every trial slot is
+   * taken and the circuit half-opened at least this long ago re-opens it (reason `trial_timeout`) for a
+   * fresh `resetTimeout`: the trials still in flight become stale, so a trial that never settles (no
+   * `timeout`, a permit nobody settles) cannot hold the circuit half_open forever.
+   * @defaultValue `resetTimeout`
+   */
+  readonly halfOpenTimeout?: number;
   /** A rate rule: the circuit opens when a rate over this window reaches its threshold. */
   readonly window?: WindowOptions;
   /** Failure-rate threshold in percent (0–100), with `window`. @defaultValue 50 */
@@ -113,12 +121,16 @@ export interface CircuitBreakerOptions<TFallback = never> {
    * error. The failure is still recorded. Errors that are ignored or not failures are re-thrown as they are.
    */
   readonly fallback?: (error: unknown) => TFallback | PromiseLike<TFallback>;
-  /** The time source. @defaultValue a monotonic clock over `performance.now()` */
+  /**
+   * The time source. A `now()` that throws or returns a non-finite value never loses a call: it is
+   * reported to `onListenerError` (source `'clock'`) and the last good reading is used.
+   * @defaultValue a monotonic clock over `performance.now()`
+   */
   readonly clock?: Clock;
   /** A value from {@link CircuitBreaker.toJSON}, to restore a breaker after a restart. */
   readonly initialState?: BreakerSnapshot;
   /**
-   * Receives errors thrown by event listeners and by the `isFailure`, `ignore` and `isResultFailure` hooks
+   * Receives errors thrown by event listeners, the `clock`, and the `isFailure`, `ignore` and `isResultFailure` hooks
    * (a hook that throws is treated as if it were absent: a thrown error counts as a failure, a returned
    * value as a success).
    * @defaultValue `console.error`, once per breaker
@@ -138,6 +150,7 @@ export interface ResolvedOptions {
   readonly failureThreshold: number | undefined;
   readonly resetTimeout: number;
   readonly halfOpenMaxCalls: number;
+  readonly halfOpenTimeout: number;
   readonly window: Required<CountWindow> | Required<TimeWindow> | undefined;
   readonly failureRateThreshold: number;
   readonly minimumCalls: number;
@@ -173,6 +186,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'failureThreshold',
   'resetTimeout',
   'halfOpenMaxCalls',
+  'halfOpenTimeout',
   'window',
   'failureRateThreshold',
   'minimumCalls',
@@ -327,11 +341,13 @@ function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions 
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
     throw new TypeError(`clock must be an object with a now() method, got ${show(clock)}`);
   }
+  const resetTimeout = checkDuration('resetTimeout', options.resetTimeout ?? DEFAULTS.resetTimeout);
   return {
     name,
     failureThreshold,
-    resetTimeout: checkDuration('resetTimeout', options.resetTimeout ?? DEFAULTS.resetTimeout),
+    resetTimeout,
     halfOpenMaxCalls: checkCount('halfOpenMaxCalls', options.halfOpenMaxCalls ?? DEFAULTS.halfOpenMaxCalls),
+    halfOpenTimeout: checkDuration('halfOpenTimeout', options.halfOpenTimeout ?? resetTimeout),
     window,
     failureRateThreshold: checkPercent(
       'failureRateThreshold',

@@ -29,6 +29,7 @@ export type TransitionReason =
   | 'reset_timeout'
   | 'trial_succeeded'
   | 'trial_failed'
+  | 'trial_timeout'
   | 'manual'
   | (string & {});
 
@@ -36,7 +37,15 @@ export type TransitionReason =
 export type InternalState =
   | { readonly kind: 'closed' }
   | { readonly kind: 'open'; readonly openedAt: number; readonly halfOpenAt: number }
-  | { readonly kind: 'half_open'; trialsInFlight: number; trialSuccesses: number }
+  | {
+      readonly kind: 'half_open';
+      /** When trials still in flight have taken too long (`halfOpenTimeout` after the circuit half-opened). */
+      readonly trialDeadline: number;
+      trialsInFlight: number;
+      trialSuccesses: number;
+      /** Successful trials that took `slowCallDuration` or more: the slow-call rule judges them too. */
+      slowTrials: number;
+    }
   | { readonly kind: 'forced_open' }
   | { readonly kind: 'disabled' };
 
