@@ -44,6 +44,8 @@ export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
 export const ATTR_HTTP_ROUTE = 'http.route';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
+/** The scheme of an outgoing request's URL, without the colon (`https`). */
+export const ATTR_URL_SCHEME = 'url.scheme';
 
 /** Values of {@link ATTR_OUTCOME}. */
 export const OUTCOME_SUCCESS = 'success';
