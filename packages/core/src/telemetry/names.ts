@@ -67,6 +67,8 @@ export const ATTR_HTTP_ROUTE = 'http.route';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 /** Attribute key `server.port`. */
 export const ATTR_SERVER_PORT = 'server.port';
+/** The scheme of an outgoing request's URL, without the colon (`https`). */
+export const ATTR_URL_SCHEME = 'url.scheme';
 
 // Values of {@link ATTR_OUTCOME}.
 /** `tripswitch.breaker.outcome` value `success`. */
