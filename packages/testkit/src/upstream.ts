@@ -28,6 +28,8 @@ export interface Upstream {
   readonly requests: number;
   /** TCP connections accepted so far. */
   readonly connections: number;
+  /** Requests received so far for exactly this path and query (`/trial`). */
+  requestsTo(url: string): number;
   /** The answer for requests without a query string. */
   mode: UpstreamMode;
   /** Resolves once the upstream has received `count` requests in all (at once if it already has). */
@@ -50,6 +52,7 @@ function modeFrom(req: IncomingMessage, fallback: UpstreamMode): UpstreamMode {
 /** Starts an upstream on 127.0.0.1, port 0. */
 export async function startUpstream(mode: UpstreamMode = { status: 200 }): Promise<Upstream> {
   let requests = 0;
+  const byUrl = new Map<string, number>();
   let connections = 0;
   let current = mode;
   const timers = new Set<NodeJS.Timeout>();
@@ -57,6 +60,7 @@ export async function startUpstream(mode: UpstreamMode = { status: 200 }): Promi
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests++;
+    byUrl.set(req.url ?? '/', (byUrl.get(req.url ?? '/') ?? 0) + 1);
     for (const waiter of waiters.filter((w) => w.count <= requests)) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
@@ -97,6 +101,7 @@ export async function startUpstream(mode: UpstreamMode = { status: 200 }): Promi
     get connections() {
       return connections;
     },
+    requestsTo: (url) => byUrl.get(url) ?? 0,
     get mode() {
       return current;
     },
