@@ -1,8 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
-import { callFallback, isOwnTimeout, runWithTimeout } from './call-timeout.js';
+import { errorOutcome, judgedError, resultFailed } from './call-outcome.js';
+import { callFallback, runWithTimeout } from './call-timeout.js';
 import { checkDuration, show } from './check.js';
 import { type CircuitOpenError, createCircuitOpenError, type RejectionKind } from './errors.js';
 import { BreakerEmitter, type BreakerEventName, type BreakerListener, type Unsubscribe } from './events.js';
+import { LifetimeCounts } from './lifetime-counts.js';
 import { type CircuitBreakerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import {
   type AcquireOptions,
@@ -14,25 +16,25 @@ import {
   SUCCESS,
 } from './permit.js';
 import { ConsecutiveFailures } from './policies/consecutive-failures.js';
-import { CountWindow } from './policies/count-window.js';
+import { createWindow } from './policies/create-window.js';
+import { RateRule } from './policies/rate-rule.js';
 import type { RateWindow } from './policies/rate-window.js';
-import { TimeWindow } from './policies/time-window.js';
+import type { DecisionNumbers, TripDecision } from './policies/trip-decision.js';
 import { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
 import { callerSignal, type SignalArgument, signalPosition, withSignal } from './signal-argument.js';
-import type { BreakerSnapshot } from './snapshot.js';
+import { type BreakerSnapshot, restoredState, snapshotOf } from './snapshot.js';
 import {
   type CircuitState,
   CLOSED,
   DISABLED,
   FORCED_OPEN,
+  halfOpenDue,
   type InternalState,
+  msLeftOpen,
   type TransitionReason,
 } from './state.js';
-import {
-  BreakerTelemetry,
-  type DecisionNumbers,
-  globalTelemetryLive,
-} from './telemetry/breaker-telemetry.js';
+import type { BreakerTelemetry } from './telemetry/breaker-telemetry.js';
+import { activateTelemetry, type TelemetryMode, telemetryModeOf } from './telemetry/telemetry-activation.js';
 import type { TransitionOptions } from './transition-options.js';
 
 /** Options of {@link CircuitBreaker.execute}. */
@@ -116,6 +118,7 @@ export class CircuitBreaker<TFallback = never> {
   private generation = 0;
   private readonly consecutive: ConsecutiveFailures;
   private readonly window: RateWindow | undefined;
+  private readonly rates: RateRule;
   /** Whether calls need a start time regardless of telemetry (the slow-call rule). */
   private readonly timesCalls: boolean;
   /** Whether outcomes need the time they settle at (a time window). */
@@ -128,13 +131,8 @@ export class CircuitBreaker<TFallback = never> {
   /** @internal made when there is somewhere to emit to: explicit providers, or an SDK registered globally. */
   _telemetry: BreakerTelemetry | undefined = undefined;
   /** Whether telemetry is on, and whether it has providers of its own (else it waits for a global SDK). */
-  private readonly telemetryMode: 'off' | 'global' | 'explicit';
-  private successCount = 0;
-  private failureCount = 0;
-  private ignoredCount = 0;
-  private rejectedCount = 0;
-  private timeoutCount = 0;
-  private stateChanges = 0;
+  private readonly telemetryMode: TelemetryMode;
+  private readonly counts = new LifetimeCounts();
   private inFlight = 0;
   /** The last state change and when it happened (breaker clock), for status pages; none before the first. */
   private last: { from: CircuitState; to: CircuitState; reason: TransitionReason; at: number } | undefined;
@@ -146,24 +144,18 @@ export class CircuitBreaker<TFallback = never> {
     this._options = o;
     this.name = o.name;
     this.consecutive = new ConsecutiveFailures(o.failureThreshold);
-    const w = o.window;
-    this.window =
-      w === undefined
-        ? undefined
-        : w.type === 'count'
-          ? new CountWindow(w.size)
-          : new TimeWindow(w.duration, w.buckets);
+    this.rates = new RateRule(
+      o.failureRateThreshold,
+      o.slowCallRateThreshold,
+      o.slowCallDuration !== undefined,
+      o.minimumCalls,
+    );
+    this.window = createWindow(o.window);
     this.timesCalls = o.slowCallDuration !== undefined;
-    this.stampsOutcomes = w?.type === 'time';
+    this.stampsOutcomes = o.window?.type === 'time';
     this.hooks = safeHook(`breaker "${o.name}"`, o.onListenerError as HookErrorHandler | undefined);
     if (o.initialState !== undefined) this.restore(o.initialState);
-    const t = o.telemetry;
-    this.telemetryMode =
-      t.enabled === false
-        ? 'off'
-        : t.tracerProvider !== undefined || t.meterProvider !== undefined
-          ? 'explicit'
-          : 'global';
+    this.telemetryMode = telemetryModeOf(o.telemetry);
     // With an SDK already there, the breaker joins `tripswitch.breaker.status` before its first call.
     this.telemetryFor(true);
   }
@@ -318,7 +310,8 @@ export class CircuitBreaker<TFallback = never> {
    */
   failure(error?: unknown): void {
     const permit = this.manualPermits?.shift();
-    if (permit !== undefined) this._settle(permit as BreakerPermit, this.classifyError(error), error);
+    if (permit !== undefined)
+      this._settle(permit as BreakerPermit, judgedError(this._options, this.hooks, error), error);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -340,7 +333,7 @@ export class CircuitBreaker<TFallback = never> {
   /** Ms until trial calls are admitted: 0 unless open, `Infinity` while forced_open. */
   get retryAfterMs(): number {
     const s = this.current();
-    if (s.kind === 'open') return Math.max(0, s.halfOpenAt - this.now());
+    if (s.kind === 'open') return msLeftOpen(s, this.now());
     return s.kind === 'forced_open' ? Number.POSITIVE_INFINITY : 0;
   }
 
@@ -393,12 +386,7 @@ export class CircuitBreaker<TFallback = never> {
   /** {@link close}, and also zeroes the lifetime counters reported by {@link getMetrics}. */
   reset(): void {
     this.close();
-    this.successCount = 0;
-    this.failureCount = 0;
-    this.ignoredCount = 0;
-    this.rejectedCount = 0;
-    this.timeoutCount = 0;
-    this.stateChanges = 0;
+    this.counts.restore();
   }
 
   /** Admits every call until {@link close}; outcomes are still counted and emitted, but decide nothing. */
@@ -440,23 +428,19 @@ export class CircuitBreaker<TFallback = never> {
     return {
       name: this.name,
       state: s.kind,
-      successCount: this.successCount,
-      failureCount: this.failureCount,
-      ignoredCount: this.ignoredCount,
-      rejectedCount: this.rejectedCount,
-      timeoutCount: this.timeoutCount,
-      stateChanges: this.stateChanges,
+      successCount: this.counts.success,
+      failureCount: this.counts.failure,
+      ignoredCount: this.counts.ignored,
+      rejectedCount: this.counts.rejected,
+      timeoutCount: this.counts.timeout,
+      stateChanges: this.counts.stateChanges,
       consecutiveFailures: this.consecutive.count,
       failureRate: enough ? (w.failures / w.calls) * 100 : null,
       slowCallRate: enough && this._options.slowCallDuration !== undefined ? (w.slow / w.calls) * 100 : null,
       bufferedCalls: w?.calls ?? 0,
       inFlight: this.inFlight,
       retryAfterMs:
-        s.kind === 'open'
-          ? Math.max(0, s.halfOpenAt - now)
-          : s.kind === 'forced_open'
-            ? Number.POSITIVE_INFINITY
-            : 0,
+        s.kind === 'open' ? msLeftOpen(s, now) : s.kind === 'forced_open' ? Number.POSITIVE_INFINITY : 0,
     };
   }
 
@@ -472,23 +456,7 @@ export class CircuitBreaker<TFallback = never> {
   /** The state and counts as JSON; pass it back as `initialState` to restore the breaker. */
   toJSON(): BreakerSnapshot {
     const s = this.current();
-    const now = this.now();
-    return {
-      version: 1,
-      name: this.name,
-      state: s.kind,
-      ...(s.kind === 'open' ? { retryAfterMs: Math.max(0, s.halfOpenAt - now) } : {}),
-      consecutiveFailures: this.consecutive.count,
-      ...(this.window ? { window: this.window.snapshot(now) } : {}),
-      counts: {
-        success: this.successCount,
-        failure: this.failureCount,
-        ignored: this.ignoredCount,
-        rejected: this.rejectedCount,
-        timeout: this.timeoutCount,
-        stateChanges: this.stateChanges,
-      },
-    };
+    return snapshotOf(this.name, s, this.now(), this.consecutive.count, this.window, this.counts.toJSON());
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -498,7 +466,7 @@ export class CircuitBreaker<TFallback = never> {
   _peekState(): CircuitState {
     const s = this.s;
     // With a trial gate a due circuit stays open until the gate, asked on the next call, lets it go.
-    return s.kind === 'open' && this.trialGate === undefined && this.now() >= s.halfOpenAt
+    return s.kind === 'open' && this.trialGate === undefined && halfOpenDue(s, this.now())
       ? 'half_open'
       : s.kind;
   }
@@ -531,7 +499,7 @@ export class CircuitBreaker<TFallback = never> {
   /** @internal the current internal state, after a due open → half_open step. */
   private current(): InternalState {
     const s = this.s;
-    if (s.kind === 'open' && this.now() >= s.halfOpenAt && this.trialWaitMs() === 0) {
+    if (s.kind === 'open' && halfOpenDue(s, this.now()) && this.trialWaitMs() === 0) {
       this.halfOpen();
     }
     return this.s;
@@ -575,13 +543,8 @@ export class CircuitBreaker<TFallback = never> {
 
   /** The breaker's telemetry, made on first need; `now` re-reads the global SDK registration at once. */
   private telemetryFor(now: boolean): BreakerTelemetry | undefined {
-    const mode = this.telemetryMode;
-    if (mode === 'off' || (mode === 'global' && !globalTelemetryLive(now))) return undefined;
-    this._telemetry = new BreakerTelemetry(
-      this as CircuitBreaker<unknown>,
-      this._options.telemetry,
-      this._options.traceCalls,
-    );
+    const o = this._options;
+    this._telemetry = activateTelemetry(this, this.telemetryMode, o.telemetry, o.traceCalls, now);
     return this._telemetry;
   }
 
@@ -609,8 +572,8 @@ export class CircuitBreaker<TFallback = never> {
     if (s.kind !== 'closed' && s.kind !== 'disabled') {
       if (s.kind === 'open') {
         const now = this.now();
-        if (now < s.halfOpenAt)
-          return this.reject(s.kind, 'circuit_open', s.halfOpenAt - now, attributes, wantError);
+        if (!halfOpenDue(s, now))
+          return this.reject(s.kind, 'circuit_open', msLeftOpen(s, now), attributes, wantError);
         if (this.trialGate !== undefined) {
           const wait = this.trialWaitMs();
           if (wait > 0) return this.reject(s.kind, 'trial_elsewhere', wait, attributes, wantError);
@@ -620,7 +583,7 @@ export class CircuitBreaker<TFallback = never> {
         // A stateChange listener may have moved the circuit on (openFor, forceOpen, close, disable): decide
         // on the state it left. Open again means rejected, without a second lazy step in this call.
         if (s.kind === 'open') {
-          return this.reject(s.kind, 'circuit_open', Math.max(0, s.halfOpenAt - now), attributes, wantError);
+          return this.reject(s.kind, 'circuit_open', msLeftOpen(s, now), attributes, wantError);
         }
       }
       if (s.kind === 'half_open') {
@@ -660,7 +623,7 @@ export class CircuitBreaker<TFallback = never> {
     attributes: Attributes | undefined,
     wantError: boolean,
   ): CircuitOpenError | undefined {
-    this.rejectedCount++;
+    this.counts.rejected++;
     const emitter = this.emitter;
     const listened = emitter?.has('reject') === true;
     const error =
@@ -680,9 +643,9 @@ export class CircuitBreaker<TFallback = never> {
     const o = this._options;
     const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this.now() : Number.NaN;
     const durationMs = now - permit.startedAt;
-    if (outcome === SUCCESS) this.successCount++;
-    else if (outcome === FAILURE) this.failureCount++;
-    else this.ignoredCount++;
+    if (outcome === SUCCESS) this.counts.success++;
+    else if (outcome === FAILURE) this.counts.failure++;
+    else this.counts.ignored++;
     const emitter = this.emitter;
     // A stateChange-only listener (fleet coordination) costs the settle path one field read.
     if (emitter?.outcomes === true) this.emitOutcome(emitter, permit, outcome, error, durationMs);
@@ -709,16 +672,9 @@ export class CircuitBreaker<TFallback = never> {
    * dependency is still too slow (then it re-opens, reason `slow_call_rate`).
    */
   private trialVerdict(slowTrials: number, permit: BreakerPermit): void {
-    const o = this._options;
-    const trials = o.halfOpenMaxCalls;
-    if (slowTrials > 0 && slowTrials * 100 >= o.slowCallRateThreshold * trials) {
-      this.open(o.resetTimeout, 'slow_call_rate', permit, {
-        slowCallRate: slowTrials / trials,
-        threshold: o.slowCallRateThreshold / 100,
-      });
-    } else {
-      this.transition(CLOSED, 'trial_succeeded', permit, undefined);
-    }
+    const tooSlow = this.rates.slowCalls(slowTrials, this._options.halfOpenMaxCalls);
+    if (tooSlow !== undefined) this.open(this._options.resetTimeout, tooSlow.reason, permit, tooSlow.numbers);
+    else this.transition(CLOSED, 'trial_succeeded', permit, undefined);
   }
 
   /** Feeds an outcome to the rules and, when `decides`, opens the circuit when one says so. */
@@ -730,42 +686,16 @@ export class CircuitBreaker<TFallback = never> {
     decides: boolean,
   ): void {
     const o = this._options;
-    const slow = o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration;
-    let reason: TransitionReason | undefined;
+    let decision: TripDecision | undefined;
     if (!failed) this.consecutive.success();
-    else if (this.consecutive.failure()) reason = 'consecutive_failures';
+    else decision = this.consecutive.failure();
     const w = this.window;
-    if (!decides) {
-      w?.record(failed, slow, now);
-      return;
+    if (w !== undefined) {
+      w.record(failed, o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration, now);
+      if (decides) decision ??= this.rates.decide(w);
     }
-    if (w === undefined) {
-      if (reason !== undefined) {
-        this.open(o.resetTimeout, reason, permit, {
-          consecutiveFailures: this.consecutive.count,
-          threshold: o.failureThreshold as number,
-        });
-      }
-      return;
-    }
-    w.record(failed, slow, now);
-    let numbers: DecisionNumbers | undefined;
-    if (reason !== undefined) {
-      numbers = { consecutiveFailures: this.consecutive.count, threshold: o.failureThreshold as number };
-    } else if (w.calls >= o.minimumCalls) {
-      if (w.failures > 0 && w.failures * 100 >= o.failureRateThreshold * w.calls) {
-        reason = 'failure_rate';
-        numbers = { failureRate: w.failures / w.calls, threshold: o.failureRateThreshold / 100 };
-      } else if (
-        o.slowCallDuration !== undefined &&
-        w.slow > 0 &&
-        w.slow * 100 >= o.slowCallRateThreshold * w.calls
-      ) {
-        reason = 'slow_call_rate';
-        numbers = { slowCallRate: w.slow / w.calls, threshold: o.slowCallRateThreshold / 100 };
-      }
-    }
-    if (reason !== undefined) this.open(o.resetTimeout, reason, permit, numbers);
+    if (decides && decision !== undefined)
+      this.open(o.resetTimeout, decision.reason, permit, decision.numbers);
   }
 
   private open(
@@ -788,7 +718,7 @@ export class CircuitBreaker<TFallback = never> {
     const from = this.s.kind;
     this.s = to;
     this.generation++;
-    this.stateChanges++;
+    this.counts.stateChanges++;
     this.last = { from, to: to.kind, reason, at: this.now() };
     if (to.kind === 'closed') {
       this.consecutive.reset();
@@ -824,26 +754,16 @@ export class CircuitBreaker<TFallback = never> {
     }
   }
 
-  private classifyError(error: unknown): Outcome {
-    const o = this._options;
-    if (o.ignore !== undefined && this.hooks.judge('ignore', o.ignore, error, false)) return IGNORED;
-    if (o.isFailure !== undefined && !this.hooks.judge('isFailure', o.isFailure, error, true)) return SUCCESS;
-    return FAILURE;
-  }
-
   /** Settles a call that returned `value`; true when `isResultFailure` judged it a failure. */
   private recordResult(permit: BreakerPermit, value: unknown): boolean {
-    const judge = this._options.isResultFailure;
-    const failed = judge !== undefined && this.hooks.judge('isResultFailure', judge, value, false);
+    const failed = resultFailed(this._options, this.hooks, value);
     this._settle(permit, failed ? FAILURE : SUCCESS, failed ? value : undefined);
     return failed;
   }
 
   /** Settles a call that threw `error`; true when it counted as a failure. */
   private recordError(permit: BreakerPermit, error: unknown, signal: AbortSignal | undefined): boolean {
-    // The breaker's own deadline is always a failure: `isFailure` and `ignore` judge what fn throws, and a
-    // typical status-based `isFailure` would otherwise count every timeout as a success.
-    const outcome = signal?.aborted ? IGNORED : isOwnTimeout(error) ? FAILURE : this.classifyError(error);
+    const outcome = errorOutcome(this._options, this.hooks, error, signal);
     this._settle(permit, outcome, error);
     return outcome === FAILURE;
   }
@@ -862,7 +782,7 @@ export class CircuitBreaker<TFallback = never> {
       timeoutMs,
       callerSignal,
       () => {
-        this.timeoutCount++;
+        this.counts.timeout++;
         this.emitter?.emit('timeout', { timeoutMs });
       },
     );
@@ -870,35 +790,9 @@ export class CircuitBreaker<TFallback = never> {
 
   private restore(snapshot: BreakerSnapshot): void {
     const now = this.now();
-    switch (snapshot.state) {
-      case 'open':
-        this.s = {
-          kind: 'open',
-          openedAt: now,
-          halfOpenAt: now + (snapshot.retryAfterMs ?? this._options.resetTimeout),
-        };
-        break;
-      case 'half_open':
-        // Trials in flight did not survive the restart: start the trial phase afresh.
-        this.s = this.trialPhase();
-        break;
-      case 'forced_open':
-        this.s = FORCED_OPEN;
-        break;
-      case 'disabled':
-        this.s = DISABLED;
-        break;
-      default:
-        this.s = CLOSED;
-    }
+    this.s = restoredState(snapshot, now, this._options.resetTimeout, () => this.trialPhase());
     this.consecutive.count = snapshot.consecutiveFailures;
     if (snapshot.window !== undefined) this.window?.restore(snapshot.window, now);
-    const c = snapshot.counts;
-    this.successCount = c.success;
-    this.failureCount = c.failure;
-    this.ignoredCount = c.ignored;
-    this.rejectedCount = c.rejected;
-    this.timeoutCount = c.timeout;
-    this.stateChanges = c.stateChanges;
+    this.counts.restore(snapshot.counts);
   }
 }

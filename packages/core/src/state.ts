@@ -62,3 +62,13 @@ const STATES: ReadonlySet<string> = new Set(Object.values(CircuitState));
 export function isCircuitState(value: unknown): value is CircuitState {
   return typeof value === 'string' && STATES.has(value);
 }
+
+/** @internal ms left in an open period: 0 once it is over. */
+export function msLeftOpen(s: { readonly halfOpenAt: number }, now: number): number {
+  return Math.max(0, s.halfOpenAt - now);
+}
+
+/** @internal whether an open circuit's period is over (a half_open step is due on the next call). */
+export function halfOpenDue(s: { readonly halfOpenAt: number }, now: number): boolean {
+  return now >= s.halfOpenAt;
+}
