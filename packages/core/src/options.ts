@@ -249,7 +249,8 @@ function checkIgnore(value: CircuitBreakerOptions['ignore']): ResolvedOptions['i
 
 const REJECTION_SPANS: readonly unknown[] = ['first', 'all', 'none'];
 
-function checkTelemetry(value: unknown): TelemetryOptions {
+/** @internal checks a `telemetry` option (of a breaker or a registry); `undefined` gives `{}`. */
+export function checkTelemetry(value: unknown): TelemetryOptions {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null) {
     throw new TypeError(`telemetry must be an object, got ${show(value)}`);
