@@ -155,4 +155,27 @@ describe('Retry-After', () => {
     expect(breaker.state).toBe('closed');
     expect(transitions).toEqual([]);
   });
+
+  it('ignores a stale 503 + Retry-After from a call admitted before the circuit changed state', async () => {
+    const { http, breaker } = client({ failureThreshold: 2, resetTimeout: 1000 });
+    // Admitted while closed; its 503 + Retry-After comes back after the circuit has tripped and half-opened.
+    const late = settle(http.get('/late?status=503&retryAfter=60&delay=200'));
+    await h.upstream.whenRequests(1);
+    await settle(http.get('/x?status=500'));
+    await settle(http.get('/x?status=500'));
+    expect(breaker.state).toBe('open');
+    h.clock.advance(1000);
+    const trial = settle(http.get('/trial?delay=400'));
+    expect(breaker.state).toBe('half_open');
+    expect(await late).toMatchObject({ response: { status: 503 } });
+    expect(breaker.state).toBe('half_open'); // the stale Retry-After re-opened nothing
+    expect(await trial).toMatchObject({ status: 200 });
+    expect(breaker.state).toBe('closed');
+    expect(transitions.map((t) => t.reason)).toEqual([
+      'consecutive_failures',
+      'reset_timeout',
+      'trial_succeeded',
+    ]);
+    expect(breaker.getMetrics()).toMatchObject({ failureCount: 3, successCount: 1, inFlight: 0 });
+  });
 });
