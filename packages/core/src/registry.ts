@@ -5,6 +5,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { differingOptions } from './differing-options.js';
 import type { Unsubscribe } from './events.js';
 import { type CircuitBreakerOptions, checkTelemetry, type TelemetryOptions } from './options.js';
+import { sharedGlobal } from './shared-global.js';
 
 /** Options of {@link BreakerRegistry}. */
 export interface BreakerRegistryOptions {
@@ -251,8 +252,11 @@ export class BreakerRegistry {
   }
 }
 
-/** The registry the adapters use unless given another. */
-export const defaultRegistry: BreakerRegistry = new BreakerRegistry();
+/**
+ * The registry the adapters use unless given another. One per process: the ESM and the CJS build of this
+ * version share it (see `shared-global.ts`), so a breaker made through `require()` is seen from `import`.
+ */
+export const defaultRegistry: BreakerRegistry = sharedGlobal('defaultRegistry', () => new BreakerRegistry());
 
 /** `defaultRegistry.get(name, options)`. */
 export function getBreaker<TFallback = never>(
