@@ -65,6 +65,9 @@ describe.each(['fastify4', 'fastify5'])('breakerHealth() on %s', (pkg) => {
       new TypeError('failWhenOpen must be a boolean, got "yes"'),
     );
     expect(() => breakerHealth({ registry: 42 } as never)).toThrow(TypeError);
+    expect(() => breakerHealth({ fialWhenOpen: true } as never)).toThrow(
+      new TypeError('unknown option "fialWhenOpen" (did you mean "failWhenOpen"?)'),
+    );
     expect(breakerHealth().name).toBe('tripswitchHealth');
   });
 });
