@@ -1,6 +1,6 @@
 import { BreakerRegistry, createTestClock } from '@tripswitch/core';
 import { describeAxiosTelemetry } from '@tripswitch/testkit/telemetry/axios-telemetry-contract';
-import { startUpstream } from '../../packages/axios/src/test-support.js';
+import { startUpstream } from '@tripswitch/testkit/upstream';
 import { sdk3 } from './sdk3.js';
 
 describeAxiosTelemetry(

@@ -1,4 +1,4 @@
-import type { Attributes, SpanContext } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { callFallback, isOwnTimeout, runWithTimeout } from './call-timeout.js';
 import { checkDuration, show } from './check.js';
 import { type CircuitOpenError, createCircuitOpenError, type RejectionKind } from './errors.js';
@@ -33,6 +33,7 @@ import {
   type DecisionNumbers,
   globalTelemetryLive,
 } from './telemetry/breaker-telemetry.js';
+import type { TransitionOptions } from './transition-options.js';
 
 /** Options of {@link CircuitBreaker.execute}. */
 export interface ExecuteOptions extends AcquireOptions {
@@ -51,24 +52,6 @@ export interface WrapOptions {
    * @defaultValue the function never sees the signal
    */
   readonly signal?: SignalArgument;
-}
-
-/** Options of {@link CircuitBreaker.openFor} and {@link CircuitBreaker.close}. */
-export interface TransitionOptions {
-  /** The transition reason; `manual` unless given (the Axios adapter passes `retry_after`, fleet coordination `remote`). */
-  readonly reason?: TransitionReason;
-  /**
-   * The permit of the call that asked for it (an upstream's `Retry-After`): the transition span is then
-   * its child, as for a trip by a rule. Ignored by `close()`.
-   */
-  readonly cause?: Permit;
-  /**
-   * Who decided, when the decision came from elsewhere (another replica's breaker): set as the
-   * `tripswitch.breaker.origin` attribute of the transition span and count.
-   */
-  readonly origin?: string;
-  /** A span the transition span links to: the transition span of the replica where it was decided. */
-  readonly link?: SpanContext;
 }
 
 /**
@@ -126,7 +109,7 @@ export interface BreakerMetrics {
 export class CircuitBreaker<TFallback = never> {
   /** The breaker's name, as given in the options. */
   readonly name: string;
-  /** @internal */
+  /** @internal the resolved options. */
   readonly _options: ResolvedOptions;
   private s: InternalState = CLOSED;
   /** Bumped on every state change; a permit from an older generation is stale and decides nothing. */
@@ -342,6 +325,14 @@ export class CircuitBreaker<TFallback = never> {
 
   // ---------------------------------------------------------------------------------------------------
   // State and control
+
+  /**
+   * How long (ms) a trip keeps the circuit open before a trial: the resolved `resetTimeout` option
+   * (fleet coordination caps remote opens by a multiple of it).
+   */
+  get resetTimeout(): number {
+    return this._options.resetTimeout;
+  }
 
   /** The current state; reading it also performs a due open → half_open step. */
   get state(): CircuitState {

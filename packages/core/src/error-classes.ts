@@ -1,6 +1,6 @@
-/**
- * @internal The error classes as this copy of the package defines them. Everything else uses the ones
- * `errors.ts` exports: those of the first copy loaded in the process, shared by all copies.
+/*
+ * The error classes as this copy of the package defines them. Everything else uses the ones `errors.ts`
+ * exports: those of the first copy of this version loaded in the process, shared by all copies.
  */
 import type { CircuitState } from './state.js';
 

@@ -14,11 +14,11 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import type { TransitionOptions } from '../circuit-breaker.js';
 import type { RejectionKind } from '../errors.js';
 import type { RejectionSpans, TelemetryOptions } from '../options.js';
 import type { BreakerPermit, Outcome } from '../permit.js';
 import { CircuitState, type TransitionReason } from '../state.js';
+import type { TransitionOptions } from '../transition-options.js';
 import { VERSION } from '../version.js';
 import type { CallTally } from './call-tally.js';
 import { type Instruments, instrumentsFor, type StatusSource, tallyFor, track, untrack } from './metrics.js';

@@ -134,6 +134,7 @@ export function describeAxiosTelemetry(
         'server.address': '127.0.0.1',
         'server.port': upstream.port,
         'http.request.method': 'POST',
+        'url.scheme': 'http',
         'tripswitch.breaker.name': upstream.origin,
         'tripswitch.breaker.state': 'open',
         'tripswitch.breaker.outcome': 'rejected',

@@ -46,6 +46,8 @@ export interface SdkLine {
     http(): Instrumentation;
     express(): Instrumentation;
     koa(): Instrumentation;
+    /** `@fastify/otel`; a line without it does not run the Fastify contract. */
+    fastify?(): Instrumentation;
   };
   registerInstrumentations(instrumentations: Instrumentation[], tracerProvider: TracerProvider): void;
 }
