@@ -25,12 +25,12 @@ export const PENDING = {
    * `b.on('stateChange', e => e.to === 'half_open' && b.openFor(10_000))`; trip; `clock.advance(resetTimeout)`;
    * `b.tryAcquire()` returns a permit while `b.state === 'open'`. The model check makes no such listener.
    */
-  listenerReopen: true,
+  listenerReopen: false,
   /**
    * Issue 13 item 3 (core-fixes): a slow half_open trial counts as a plain success. The model check releases
    * (ignores) a slow trial instead of settling it as a success, so it holds whatever verdict the fix picks.
    */
-  slowTrials: true,
+  slowTrials: false,
   /**
    * Issue 18 item 4 (kit: axios): `Retry-After: 99999999999` or a date in 2999 opens the circuit for
    * centuries; there is no cap. Repro: a 503 with `Retry-After: Tue, 01 Jan 2999 00:00:00 GMT`, then

@@ -298,6 +298,19 @@ describe('CircuitBreaker', () => {
       expect(breaker.state).toBe('closed');
       expect(breaker.getMetrics()).toMatchObject({ failureCount: 1, consecutiveFailures: 0 });
     });
+
+    it('ignores openFor() caused by a stale permit (a late Retry-After), not by the permit that tripped it', () => {
+      const { breaker, stale, trial } = staleCall();
+      stale.failure(new Error('503'));
+      breaker.openFor(60_000, { reason: 'retry_after', cause: stale });
+      expect(breaker.state).toBe('half_open'); // the stale answer re-opened nothing
+      trial.failure(new Error('still down')); // re-opens, and its own Retry-After lengthens that
+      breaker.openFor(5000, { reason: 'retry_after', cause: trial });
+      expect(breaker.retryAfterMs).toBe(5000);
+      breaker.close();
+      breaker.openFor(10, { reason: 'manual' }); // without a cause it always applies
+      expect(breaker.state).toBe('open');
+    });
   });
 
   describe('permits', () => {

@@ -136,6 +136,8 @@ export class CircuitBreaker<TFallback = never> {
   private inFlight = 0;
   /** The last state change and when it happened (breaker clock), for status pages; none before the first. */
   private last: { from: CircuitState; to: CircuitState; reason: TransitionReason; at: number } | undefined;
+  /** The permit whose settlement made the last state change, if one did (see `openFor`'s `cause`). */
+  private changedBy: BreakerPermit | undefined = undefined;
   /** The clock's last good reading, for when it throws (see `now()`). */
   private lastNow = 0;
 
@@ -348,12 +350,20 @@ export class CircuitBreaker<TFallback = never> {
    *
    * @param options.reason - the transition reason; `manual` unless given (the Axios adapter passes `retry_after`).
    * @param options.cause - the permit of the call that asked for it (an upstream's `Retry-After`): the
-   * transition span is then its child, as for a trip by a rule.
+   * transition span is then its child, as for a trip by a rule. A stale cause (admitted before the last
+   * state change, which its own outcome did not make) decides nothing, as its outcome does not: the call
+   * then does nothing.
    * @throws RangeError when `durationMs` is negative, NaN or infinite.
    */
   openFor(durationMs: number, options?: TransitionOptions): void {
     checkDuration('openFor(durationMs)', durationMs);
     const reason = options?.reason ?? 'manual';
+    const cause = options?.cause;
+    const own =
+      cause instanceof BreakerPermit && cause.breaker === (this as CircuitBreaker<unknown>)
+        ? cause
+        : undefined;
+    if (own !== undefined && own.generation !== this.generation && own !== this.changedBy) return;
     const s = this.current();
     if (s.kind === 'forced_open' || s.kind === 'disabled') return;
     const now = this.now();
@@ -363,11 +373,6 @@ export class CircuitBreaker<TFallback = never> {
       if (until > s.halfOpenAt) this.s = { kind: 'open', openedAt: s.openedAt, halfOpenAt: until };
       return;
     }
-    const cause = options?.cause;
-    const own =
-      cause instanceof BreakerPermit && cause.breaker === (this as CircuitBreaker<unknown>)
-        ? cause
-        : undefined;
     this.transition({ kind: 'open', openedAt: now, halfOpenAt: until }, reason, own, undefined, options);
   }
 
@@ -718,6 +723,7 @@ export class CircuitBreaker<TFallback = never> {
     const from = this.s.kind;
     this.s = to;
     this.generation++;
+    this.changedBy = cause;
     this.counts.stateChanges++;
     this.last = { from, to: to.kind, reason, at: this.now() };
     if (to.kind === 'closed') {

@@ -14,6 +14,7 @@ export {
   CircuitBreaker,
   type ExecuteOptions,
   type TrialGate,
+  type WrapOptions,
 } from './circuit-breaker.js';
 export { type CircuitBreakerDecoratorOptions, circuitBreaker } from './circuit-breaker-decorator.js';
 export { type Clock, createTestClock, systemClock, type TestClock } from './clock.js';
@@ -79,6 +80,7 @@ export {
 } from './registry.js';
 export { type RetryOptions, retry } from './retry.js';
 export { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
+export type { SignalArgument } from './signal-argument.js';
 export type { BreakerCounts, BreakerSnapshot } from './snapshot.js';
 export { CircuitState, type TransitionReason } from './state.js';
 export {

@@ -16,7 +16,7 @@ import { type BreakerSnapshot, checkSnapshot } from './snapshot.js';
 /** The last `size` calls decide. */
 export interface CountWindow {
   readonly type: 'count';
-  /** How many of the most recent calls the rates are computed over (an integer >= 1). */
+  /** How many of the most recent calls the rates are computed over (an integer from 1 to 100,000). */
   readonly size: number;
 }
 
@@ -25,7 +25,7 @@ export interface TimeWindow {
   readonly type: 'time';
   /** Window length in ms. */
   readonly duration: number;
-  /** How many slices the window is kept in; more is finer but larger. @defaultValue 10 */
+  /** How many slices the window is kept in (1 to 1,000); more is finer but larger. @defaultValue 10 */
   readonly buckets?: number;
 }
 
@@ -181,6 +181,12 @@ export const DEFAULTS = Object.freeze({
   timeBuckets: 10,
 });
 
+/**
+ * The largest windows: a window's memory is allocated per breaker up front (one byte per call of a count
+ * window, 24 bytes per bucket of a time window), and breakers come by the thousand in a registry.
+ */
+const WINDOW_LIMITS = Object.freeze({ size: 100_000, buckets: 1000 });
+
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'name',
   'failureThreshold',
@@ -214,11 +220,13 @@ function checkWindow(value: unknown): ResolvedOptions['window'] {
   }
   const w = value as Record<string, unknown>;
   if (w.type === 'count') {
-    return { type: 'count', size: checkCount('window.size', w.size) };
+    return { type: 'count', size: checkCount('window.size', w.size, { max: WINDOW_LIMITS.size }) };
   }
   if (w.type === 'time') {
     const duration = checkDuration('window.duration', w.duration, true);
-    const buckets = checkCount('window.buckets', w.buckets ?? DEFAULTS.timeBuckets);
+    const buckets = checkCount('window.buckets', w.buckets ?? DEFAULTS.timeBuckets, {
+      max: WINDOW_LIMITS.buckets,
+    });
     return { type: 'time', duration, buckets };
   }
   throw new TypeError(`window.type must be 'count' or 'time', got ${show(w.type)}`);
@@ -241,7 +249,8 @@ function checkIgnore(value: CircuitBreakerOptions['ignore']): ResolvedOptions['i
 
 const REJECTION_SPANS: readonly unknown[] = ['first', 'all', 'none'];
 
-function checkTelemetry(value: unknown): TelemetryOptions {
+/** @internal checks a `telemetry` option (of a breaker or a registry); `undefined` gives `{}`. */
+export function checkTelemetry(value: unknown): TelemetryOptions {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null) {
     throw new TypeError(`telemetry must be an object, got ${show(value)}`);

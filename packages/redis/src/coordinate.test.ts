@@ -329,6 +329,9 @@ describe.skipIf(skip !== undefined)(
       await expect(coordinate(registry, { redis: redisClient, trialLease: 0 })).rejects.toThrow(
         'trialLease must be a finite number of ms > 0, got 0',
       );
+      await expect(coordinate(registry, { redis: redisClient, commandTimeout: 2 ** 31 })).rejects.toThrow(
+        'commandTimeout must be at most 2147483647 ms (2^31-1, the longest timer Node.js sets), got 2147483648',
+      );
       await expect(coordinate(registry, { redis: {} as never })).rejects.toThrow(
         /redis must be an ioredis client/,
       );

@@ -472,6 +472,30 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
         expect(breaker.state).toBe('closed');
         expect(transitions).toEqual([]);
       });
+
+      it('ignores a stale 503 + Retry-After from a request admitted before the circuit changed state', async () => {
+        const { options, breaker } = watched({ failureThreshold: 2, resetTimeout: 1000 });
+        const http = client(options);
+        // Admitted while closed; its 503 + Retry-After comes back after the circuit tripped and half-opened.
+        const late = settle(http.send(url('/late?status=503&retryAfter=60&delay=200')));
+        await upstream.whenRequests(1);
+        await settle(http.send(url('/x?status=500')));
+        await settle(http.send(url('/x?status=500')));
+        expect(breaker.state).toBe('open');
+        clock.advance(1000);
+        const trial = settle(http.send(url('/trial?delay=400')));
+        expect(breaker.state).toBe('half_open');
+        expect(await late).toBe(503);
+        expect(breaker.state).toBe('half_open'); // the stale Retry-After re-opened nothing
+        expect(await trial).toBe(200);
+        expect(breaker.state).toBe('closed');
+        expect(transitions.map((t) => t.reason)).toEqual([
+          'consecutive_failures',
+          'reset_timeout',
+          'trial_succeeded',
+        ]);
+        expect(breaker.getMetrics()).toMatchObject({ failureCount: 3, successCount: 1, inFlight: 0 });
+      });
     });
 
     describe('permits are settled exactly once', () => {
