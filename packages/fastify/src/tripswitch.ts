@@ -137,6 +137,12 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
     reply: FastifyReply,
     done: HookHandlerDoneFunction,
   ): void {
+    // The client left while an earlier hook ran ('close' fired already, so no listener would settle a
+    // permit, and a handler waiting on 'close' would hold it): take none.
+    if (reply.raw.destroyed || reply.raw.writableEnded) {
+      done();
+      return;
+    }
     const t = targets.get(request.method) ?? target(request.method);
     const permit = o.registry.get(t.name, o.core).admit(t.admit);
     if (isCircuitOpenError(permit)) {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { BreakerRegistry, createTestClock, isCircuitOpenError, type TestClock } from '@tripswitch/core';
 import type { BreakerHealthBody } from '@tripswitch/core/http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -285,6 +286,50 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
         expect(await get(`${url}/slow`)).toMatchObject({ status: 200, text: 'ok' });
         await succeeded;
         expect(b.state).toBe('closed');
+      });
+    });
+
+    describe('a client that left before admission', () => {
+      // An async step before the route (auth, a body reader, an app-wide hook) outlives the client: 'close'
+      // has fired by the time the breaker runs, so no listener would ever settle a permit taken then.
+      it('takes no permit, even when the handler waits for close, and leaves the half_open slot free', async () => {
+        const b = registry.get('GET /y', { clock, resetTimeout: 1000, halfOpenMaxCalls: 1 });
+        b.openFor(1000);
+        clock.advance(1000);
+        const entered = deferred();
+        const gone = deferred();
+        let requests = 0;
+        const { url } = await serve({
+          before: async (_req, res) => {
+            if (++requests > 1) return;
+            entered.resolve();
+            res.once('close', () => gone.resolve());
+            await gone.promise;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          },
+          routes: [
+            route('/y', async (x) => {
+              // A long poll: it answers once its client has gone, which here happened already.
+              if (requests === 1) {
+                await new Promise<void>((resolve) => {
+                  if (x.res.destroyed) resolve();
+                  else x.res.once('close', () => resolve());
+                });
+              }
+              x.send(200, 'ok');
+            }),
+          ],
+        });
+        const leaving = request(`${url}/y`);
+        leaving.on('error', () => {});
+        leaving.end();
+        await entered.promise;
+        leaving.destroy();
+        await gone.promise;
+        await new Promise<void>((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
+        expect(b.getMetrics()).toMatchObject({ inFlight: 0, successCount: 0, failureCount: 0 });
+        expect(await get(`${url}/y`)).toMatchObject({ status: 200, text: 'ok' });
+        expect(b.getMetrics()).toMatchObject({ state: 'closed', inFlight: 0, successCount: 1 });
       });
     });
 
