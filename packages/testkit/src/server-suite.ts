@@ -1,5 +1,11 @@
 import { request } from 'node:http';
-import { BreakerRegistry, createTestClock, isCircuitOpenError, type TestClock } from '@tripswitch/core';
+import {
+  BreakerRegistry,
+  createTestClock,
+  isCallTimeoutError,
+  isCircuitOpenError,
+  type TestClock,
+} from '@tripswitch/core';
 import type { BreakerHealthBody } from '@tripswitch/core/http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deferred } from './deferred.js';
@@ -330,6 +336,126 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
         expect(b.getMetrics()).toMatchObject({ inFlight: 0, successCount: 0, failureCount: 0 });
         expect(await get(`${url}/y`)).toMatchObject({ status: 200, text: 'ok' });
         expect(b.getMetrics()).toMatchObject({ state: 'closed', inFlight: 0, successCount: 1 });
+      });
+    });
+
+    describe('a CircuitOpenError from a breaker the handler called', () => {
+      async function callOpenUpstream(options: Partial<SuiteBreakerOptions>) {
+        const upstream = registry.get('upstream', { clock });
+        upstream.forceOpen();
+        const b = registry.get('GET /x', { clock, failureThreshold: 2 });
+        const seen: unknown[] = [];
+        const isFailure = (_status: number, error: unknown) => {
+          seen.push(error);
+          return true;
+        };
+        const server = await serve({
+          routes: [
+            route(
+              '/x',
+              async (x) =>
+                x.pass(await upstream.execute(async () => 'never').catch((error: unknown) => error)),
+              opts({ isFailure, ...options }),
+            ),
+          ],
+        });
+        for (let i = 0; i < 2; i++) expect((await get(`${server.url}/x`)).status).toBeGreaterThanOrEqual(500);
+        expect(server.errors).toHaveLength(2);
+        expect(server.errors.every((e) => isCircuitOpenError(e) && e.breakerName === 'upstream')).toBe(true);
+        return { b, seen, errors: server.errors };
+      }
+
+      it('is ignored by the route: one upstream outage does not trip every route calling it', async () => {
+        const { b, seen } = await callOpenUpstream({});
+        expect(b.getMetrics()).toMatchObject({
+          state: 'closed',
+          ignoredCount: 2,
+          failureCount: 0,
+          inFlight: 0,
+        });
+        expect(seen).toEqual([]);
+      });
+
+      it('goes to isFailure with ignoreCircuitOpen: false', async () => {
+        const { b, seen, errors } = await callOpenUpstream({ ignoreCircuitOpen: false });
+        expect(seen).toEqual(errors);
+        expect(b.getMetrics()).toMatchObject({ state: 'open', failureCount: 2, ignoredCount: 0 });
+      });
+    });
+
+    describe('deadline', () => {
+      /** A GET with node:http, which sets no timers of its own (fetch's would be faked too). */
+      const rawGet = (url: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          request(url, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => {
+              body += chunk;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+            .on('error', reject)
+            .end();
+        });
+      const settledTicks = () =>
+        new Promise<void>((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
+
+      it('counts a request still unanswered at the deadline as a failure, once; its late answer changes nothing', async () => {
+        const entered = deferred();
+        const release = deferred();
+        const { url } = await serve({
+          routes: [
+            route(
+              '/hang',
+              async (x) => {
+                entered.resolve();
+                await release.promise;
+                x.send(200, 'late');
+              },
+              opts({ deadline: 1_000 }),
+            ),
+          ],
+        });
+        vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+        try {
+          const answer = rawGet(`${url}/hang`);
+          await entered.promise;
+          const b = registry.get('GET /hang');
+          vi.advanceTimersByTime(999);
+          expect(b.getMetrics()).toMatchObject({ inFlight: 1, failureCount: 0 });
+          const failed = nextEvent(b, 'failure');
+          vi.advanceTimersByTime(1);
+          const { error } = await failed;
+          expect(isCallTimeoutError(error)).toBe(true);
+          expect(error).toMatchObject({ breakerName: 'GET /hang', timeoutMs: 1_000 });
+          expect(b.getMetrics()).toMatchObject({ inFlight: 0, failureCount: 1, successCount: 0 });
+          release.resolve();
+          expect(await answer).toEqual({ status: 200, body: 'late' });
+          await settledTicks();
+          expect(b.getMetrics()).toMatchObject({
+            inFlight: 0,
+            failureCount: 1,
+            successCount: 0,
+            ignoredCount: 0,
+          });
+        } finally {
+          vi.useRealTimers();
+        }
+      });
+
+      it('settles a request answered in time as usual, and clears its timer', async () => {
+        const { url } = await serve({ routes: [route('/ok', answer(200, 'ok'), opts({ deadline: 1_000 }))] });
+        vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+        try {
+          expect(await rawGet(`${url}/ok`)).toEqual({ status: 200, body: 'ok' });
+          await settledTicks();
+          expect(registry.get('GET /ok').getMetrics()).toMatchObject({ successCount: 1, inFlight: 0 });
+          expect(vi.getTimerCount()).toBe(0);
+          vi.advanceTimersByTime(1_000);
+          expect(registry.get('GET /ok').getMetrics()).toMatchObject({ successCount: 1, failureCount: 0 });
+        } finally {
+          vi.useRealTimers();
+        }
       });
     });
 
