@@ -1,4 +1,11 @@
-import { BreakerRegistry, createTestClock, isCircuitOpenError, type TestClock } from '@tripswitch/core';
+import { request } from 'node:http';
+import {
+  BreakerRegistry,
+  createTestClock,
+  isCallTimeoutError,
+  isCircuitOpenError,
+  type TestClock,
+} from '@tripswitch/core';
 import type { BreakerHealthBody } from '@tripswitch/core/http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deferred } from './deferred.js';
@@ -285,6 +292,170 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
         expect(await get(`${url}/slow`)).toMatchObject({ status: 200, text: 'ok' });
         await succeeded;
         expect(b.state).toBe('closed');
+      });
+    });
+
+    describe('a client that left before admission', () => {
+      // An async step before the route (auth, a body reader, an app-wide hook) outlives the client: 'close'
+      // has fired by the time the breaker runs, so no listener would ever settle a permit taken then.
+      it('takes no permit, even when the handler waits for close, and leaves the half_open slot free', async () => {
+        const b = registry.get('GET /y', { clock, resetTimeout: 1000, halfOpenMaxCalls: 1 });
+        b.openFor(1000);
+        clock.advance(1000);
+        const entered = deferred();
+        const gone = deferred();
+        let requests = 0;
+        const { url } = await serve({
+          before: async (_req, res) => {
+            if (++requests > 1) return;
+            entered.resolve();
+            res.once('close', () => gone.resolve());
+            await gone.promise;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          },
+          routes: [
+            route('/y', async (x) => {
+              // A long poll: it answers once its client has gone, which here happened already.
+              if (requests === 1) {
+                await new Promise<void>((resolve) => {
+                  if (x.res.destroyed) resolve();
+                  else x.res.once('close', () => resolve());
+                });
+              }
+              x.send(200, 'ok');
+            }),
+          ],
+        });
+        const leaving = request(`${url}/y`);
+        leaving.on('error', () => {});
+        leaving.end();
+        await entered.promise;
+        leaving.destroy();
+        await gone.promise;
+        await new Promise<void>((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
+        expect(b.getMetrics()).toMatchObject({ inFlight: 0, successCount: 0, failureCount: 0 });
+        expect(await get(`${url}/y`)).toMatchObject({ status: 200, text: 'ok' });
+        expect(b.getMetrics()).toMatchObject({ state: 'closed', inFlight: 0, successCount: 1 });
+      });
+    });
+
+    describe('a CircuitOpenError from a breaker the handler called', () => {
+      async function callOpenUpstream(options: Partial<SuiteBreakerOptions>) {
+        const upstream = registry.get('upstream', { clock });
+        upstream.forceOpen();
+        const b = registry.get('GET /x', { clock, failureThreshold: 2 });
+        const seen: unknown[] = [];
+        const isFailure = (_status: number, error: unknown) => {
+          seen.push(error);
+          return true;
+        };
+        const server = await serve({
+          routes: [
+            route(
+              '/x',
+              async (x) =>
+                x.pass(await upstream.execute(async () => 'never').catch((error: unknown) => error)),
+              opts({ isFailure, ...options }),
+            ),
+          ],
+        });
+        for (let i = 0; i < 2; i++) expect((await get(`${server.url}/x`)).status).toBeGreaterThanOrEqual(500);
+        expect(server.errors).toHaveLength(2);
+        expect(server.errors.every((e) => isCircuitOpenError(e) && e.breakerName === 'upstream')).toBe(true);
+        return { b, seen, errors: server.errors };
+      }
+
+      it('is ignored by the route: one upstream outage does not trip every route calling it', async () => {
+        const { b, seen } = await callOpenUpstream({});
+        expect(b.getMetrics()).toMatchObject({
+          state: 'closed',
+          ignoredCount: 2,
+          failureCount: 0,
+          inFlight: 0,
+        });
+        expect(seen).toEqual([]);
+      });
+
+      it('goes to isFailure with ignoreCircuitOpen: false', async () => {
+        const { b, seen, errors } = await callOpenUpstream({ ignoreCircuitOpen: false });
+        expect(seen).toEqual(errors);
+        expect(b.getMetrics()).toMatchObject({ state: 'open', failureCount: 2, ignoredCount: 0 });
+      });
+    });
+
+    describe('deadline', () => {
+      /** A GET with node:http, which sets no timers of its own (fetch's would be faked too). */
+      const rawGet = (url: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          request(url, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => {
+              body += chunk;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+            .on('error', reject)
+            .end();
+        });
+      const settledTicks = () =>
+        new Promise<void>((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
+
+      it('counts a request still unanswered at the deadline as a failure, once; its late answer changes nothing', async () => {
+        const entered = deferred();
+        const release = deferred();
+        const { url } = await serve({
+          routes: [
+            route(
+              '/hang',
+              async (x) => {
+                entered.resolve();
+                await release.promise;
+                x.send(200, 'late');
+              },
+              opts({ deadline: 1_000 }),
+            ),
+          ],
+        });
+        vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+        try {
+          const answer = rawGet(`${url}/hang`);
+          await entered.promise;
+          const b = registry.get('GET /hang');
+          vi.advanceTimersByTime(999);
+          expect(b.getMetrics()).toMatchObject({ inFlight: 1, failureCount: 0 });
+          const failed = nextEvent(b, 'failure');
+          vi.advanceTimersByTime(1);
+          const { error } = await failed;
+          expect(isCallTimeoutError(error)).toBe(true);
+          expect(error).toMatchObject({ breakerName: 'GET /hang', timeoutMs: 1_000 });
+          expect(b.getMetrics()).toMatchObject({ inFlight: 0, failureCount: 1, successCount: 0 });
+          release.resolve();
+          expect(await answer).toEqual({ status: 200, body: 'late' });
+          await settledTicks();
+          expect(b.getMetrics()).toMatchObject({
+            inFlight: 0,
+            failureCount: 1,
+            successCount: 0,
+            ignoredCount: 0,
+          });
+        } finally {
+          vi.useRealTimers();
+        }
+      });
+
+      it('settles a request answered in time as usual, and clears its timer', async () => {
+        const { url } = await serve({ routes: [route('/ok', answer(200, 'ok'), opts({ deadline: 1_000 }))] });
+        vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+        try {
+          expect(await rawGet(`${url}/ok`)).toEqual({ status: 200, body: 'ok' });
+          await settledTicks();
+          expect(registry.get('GET /ok').getMetrics()).toMatchObject({ successCount: 1, inFlight: 0 });
+          expect(vi.getTimerCount()).toBe(0);
+          vi.advanceTimersByTime(1_000);
+          expect(registry.get('GET /ok').getMetrics()).toMatchObject({ successCount: 1, failureCount: 0 });
+        } finally {
+          vi.useRealTimers();
+        }
       });
     });
 
