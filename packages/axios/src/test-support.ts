@@ -4,8 +4,9 @@
  */
 import type { BreakerRegistry, CircuitBreaker, TestClock } from '@tripswitch/core';
 import { useClientHarness } from '@tripswitch/testkit/client-harness';
-import type { Upstream } from '@tripswitch/testkit/upstream';
-import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
+import type { ClientTelemetryDeps } from '@tripswitch/testkit/telemetry/client-telemetry-contract';
+import { startUpstream, type Upstream } from '@tripswitch/testkit/upstream';
+import axios, { type AxiosInstance, type AxiosStatic, type CreateAxiosDefaults } from 'axios';
 import { expect } from 'vitest';
 import { type AxiosBreakerOptions, withBreaker } from './index.js';
 
@@ -51,4 +52,32 @@ export function useHarness(): Harness {
     },
   };
   return h;
+}
+
+/** What the client telemetry contract needs of Axios and this package (the sources, or the build). */
+export interface AxiosModules {
+  readonly axios: AxiosStatic;
+  readonly withBreaker: typeof withBreaker;
+  readonly isCircuitOpenError: (error: unknown) => boolean;
+}
+
+/** The Axios adapter for the testkit's client telemetry contract, under the HTTP instrumentation. */
+export function axiosTelemetryDeps(load: () => Promise<AxiosModules>): ClientTelemetryDeps {
+  return {
+    label: 'axios',
+    instrumentation: (line) => line.instrumentations.http(),
+    resetErrorType: 'ECONNRESET',
+    startUpstream: () => startUpstream(),
+    async load() {
+      const m = await load();
+      return {
+        isCircuitOpenError: m.isCircuitOpenError,
+        client(options) {
+          const http = m.axios.create();
+          m.withBreaker(http, options);
+          return { send: (url, request = {}) => http.request({ url, method: request.method ?? 'GET' }) };
+        },
+      };
+    },
+  };
 }

@@ -46,6 +46,8 @@ export interface SdkLine {
     http(): Instrumentation;
     express(): Instrumentation;
     koa(): Instrumentation;
+    /** `@opentelemetry/instrumentation-undici`: undici and the fetch Node.js ships (diagnostics channels). */
+    undici(): Instrumentation;
   };
   registerInstrumentations(instrumentations: Instrumentation[], tracerProvider: TracerProvider): void;
 }
