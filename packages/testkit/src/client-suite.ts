@@ -64,7 +64,8 @@ export interface ClientAdapterDriver {
 
 /** Registers the client conformance suite for one adapter. */
 export function describeClientAdapter(driver: ClientAdapterDriver): void {
-  describe(`client adapter conformance: ${driver.label}`, () => {
+  // Real requests on a shared, sometimes loaded machine: more room than vitest's 5 s default.
+  describe(`client adapter conformance: ${driver.label}`, { timeout: 20_000 }, () => {
     const h = useClientHarness();
     let transitions: StateChangeEvent[];
     beforeEach(() => {
@@ -576,10 +577,11 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
         expect(b.state).toBe('open');
         h.clock.advance(500);
         h.upstream.mode = { status: 200, delayMs: 20 };
-        const before = h.upstream.requests;
-        const trials = await Promise.allSettled([http.send(url()), http.send(url()), http.send(url())]);
+        const trial = () => http.send(url('/trial'));
+        const trials = await Promise.allSettled([trial(), trial(), trial()]);
         expect(trials.map((t) => t.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
-        expect(h.upstream.requests - before).toBe(2);
+        // Counted by path: on a loaded machine a storm request its caller aborted can still arrive now.
+        expect(h.upstream.requestsAt('/trial')).toBe(2);
         expect(b.state).toBe('closed');
         expect(b.getMetrics().inFlight).toBe(0);
       });
