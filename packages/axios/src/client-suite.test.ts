@@ -1,6 +1,6 @@
 import { describeClientAdapter } from '@tripswitch/testkit/client-suite';
 import axios from 'axios';
-import { type AxiosBreakerOptions, isCircuitOpenError, statusOf, withBreaker } from './index.js';
+import { type AxiosBreakerOptions, statusOf, withBreaker } from './index.js';
 
 // The behaviour every HTTP client adapter shares; this package's own tests cover what is Axios's.
 describeClientAdapter({
@@ -33,7 +33,7 @@ describeClientAdapter({
   },
   isAbort: (error) => axios.isCancel(error),
   isTimeout: (error) => axios.isAxiosError(error) && error.code === 'ECONNABORTED',
-  circuitOpenErrorOf: (error) => (isCircuitOpenError(error) ? error : undefined),
+  adapterErrorOf: (error) => error,
   statusOf,
   resetCodes: ['ECONNRESET'],
 });

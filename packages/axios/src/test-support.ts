@@ -2,10 +2,12 @@
  * Test support of the Axios adapter (not part of the package's exports): the harness of its own tests.
  * The upstream and the other shared helpers come from the testkit.
  */
-import { BreakerRegistry, type CircuitBreaker, createTestClock, type TestClock } from '@tripswitch/core';
+import type { BreakerRegistry, CircuitBreaker, TestClock } from '@tripswitch/core';
+import { useClientHarness } from '@tripswitch/testkit/client-harness';
+import type { ClientTelemetryDeps } from '@tripswitch/testkit/telemetry/client-telemetry-contract';
 import { startUpstream, type Upstream } from '@tripswitch/testkit/upstream';
-import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
-import { afterEach, beforeEach, expect } from 'vitest';
+import axios, { type AxiosInstance, type AxiosStatic, type CreateAxiosDefaults } from 'axios';
+import { expect } from 'vitest';
 import { type AxiosBreakerOptions, withBreaker } from './index.js';
 
 export { counts } from '@tripswitch/testkit/breaker-counts';
@@ -26,40 +28,56 @@ export interface Harness {
   breaker(name?: string): CircuitBreaker<never>;
 }
 
-/** Registers hooks that start an upstream, a registry and a test clock before each test, and stop them after. */
+/** The testkit's client harness, plus an Axios instance with a breaker installed on its upstream. */
 export function useHarness(): Harness {
-  let upstream: Upstream | undefined;
-  let registry = new BreakerRegistry();
-  let clock = createTestClock();
-  beforeEach(async () => {
-    upstream = await startUpstream();
-    registry = new BreakerRegistry();
-    clock = createTestClock();
-  });
-  afterEach(async () => {
-    await upstream?.close();
-    upstream = undefined;
-  });
+  const base = useClientHarness();
   const h: Harness = {
     get upstream() {
-      if (upstream === undefined) throw new Error('the upstream runs only inside a test');
-      return upstream;
+      return base.upstream;
     },
     get registry() {
-      return registry;
+      return base.registry;
     },
     get clock() {
-      return clock;
+      return base.clock;
     },
     client(options = {}, defaults = {}) {
       const http = axios.create({ baseURL: h.upstream.origin, ...defaults });
-      withBreaker(http, { registry, clock, ...options });
+      withBreaker(http, { registry: base.registry, clock: base.clock, ...options });
       return http;
     },
     breaker(name = h.upstream.origin) {
-      expect(registry.has(name)).toBe(true);
-      return registry.get(name);
+      expect(base.registry.has(name)).toBe(true);
+      return base.registry.get(name);
     },
   };
   return h;
+}
+
+/** What the client telemetry contract needs of Axios and this package (the sources, or the build). */
+export interface AxiosModules {
+  readonly axios: AxiosStatic;
+  readonly withBreaker: typeof withBreaker;
+  readonly isCircuitOpenError: (error: unknown) => boolean;
+}
+
+/** The Axios adapter for the testkit's client telemetry contract, under the HTTP instrumentation. */
+export function axiosTelemetryDeps(load: () => Promise<AxiosModules>): ClientTelemetryDeps {
+  return {
+    label: 'axios',
+    instrumentation: (line) => line.instrumentations.http(),
+    resetErrorType: 'ECONNRESET',
+    startUpstream: () => startUpstream(),
+    async load() {
+      const m = await load();
+      return {
+        isCircuitOpenError: m.isCircuitOpenError,
+        client(options) {
+          const http = m.axios.create();
+          m.withBreaker(http, options);
+          return { send: (url, request = {}) => http.request({ url, method: request.method ?? 'GET' }) };
+        },
+      };
+    },
+  };
 }

@@ -1,9 +1,9 @@
-import { BreakerRegistry, createTestClock, type TestClock } from '@tripswitch/core';
+import { BreakerRegistry } from '@tripswitch/core';
 import { counts } from '@tripswitch/testkit/breaker-counts';
+import { useClientHarness } from '@tripswitch/testkit/client-harness';
 import { listen } from '@tripswitch/testkit/listen';
 import { rejectionOf } from '@tripswitch/testkit/rejection-of';
-import { startUpstream, type Upstream } from '@tripswitch/testkit/upstream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type FetchBreakerOptions,
   type FetchRequest,
@@ -12,34 +12,25 @@ import {
 } from './index.js';
 
 // What is fetch's own; the behaviour shared with the other client adapters is in client-suite.test.ts.
-let upstream: Upstream;
-let registry: BreakerRegistry;
-let clock: TestClock;
-beforeEach(async () => {
-  upstream = await startUpstream();
-  registry = new BreakerRegistry();
-  clock = createTestClock();
-});
-afterEach(async () => {
-  await upstream.close();
-});
+const h = useClientHarness();
 
-const guarded = (options: FetchBreakerOptions = {}) => withBreaker(fetch, { registry, clock, ...options });
-const breaker = () => registry.get(upstream.origin);
+const guarded = (options: FetchBreakerOptions = {}) =>
+  withBreaker(fetch, { registry: h.registry, clock: h.clock, ...options });
+const breaker = () => h.registry.get(h.upstream.origin);
 
 /** Opens the upstream's breaker with one 500 (failureThreshold 1). */
 async function trip(f: typeof fetch): Promise<void> {
-  upstream.mode = { status: 500 };
-  await (await f(`${upstream.origin}/x`)).arrayBuffer();
+  h.upstream.mode = { status: 500 };
+  await (await f(`${h.upstream.origin}/x`)).arrayBuffer();
   expect(breaker().state).toBe('open');
-  upstream.mode = { status: 200 };
+  h.upstream.mode = { status: 200 };
 }
 
 describe('withBreaker(fetch): bodies', () => {
   it('settles the permit when the headers arrive and hands back the response with its body unread', async () => {
     const f = guarded();
-    upstream.mode = { status: 503 };
-    const response = await f(`${upstream.origin}/x`);
+    h.upstream.mode = { status: 503 };
+    const response = await f(`${h.upstream.origin}/x`);
     expect(counts(breaker())).toMatchObject({ failure: 1, inFlight: 0 });
     expect(response.bodyUsed).toBe(false);
     expect(response.body?.locked).toBe(false);
@@ -56,7 +47,7 @@ describe('withBreaker(fetch): bodies', () => {
       const f = guarded();
       const response = await f(`${server.url}/stream`);
       await expect(response.text()).rejects.toThrow();
-      expect(counts(registry.get(server.url))).toMatchObject({ success: 1, failure: 0, inFlight: 0 });
+      expect(counts(h.registry.get(server.url))).toMatchObject({ success: 1, failure: 0, inFlight: 0 });
     } finally {
       await server.close();
     }
@@ -73,11 +64,11 @@ describe('withBreaker(fetch): bodies', () => {
       },
     });
     const init = { method: 'POST', body, duplex: 'half' } as RequestInit;
-    expect(isFetchCircuitOpenError(await rejectionOf(f(`${upstream.origin}/upload`, init)))).toBe(true);
+    expect(isFetchCircuitOpenError(await rejectionOf(f(`${h.upstream.origin}/upload`, init)))).toBe(true);
     expect(body.locked).toBe(false);
     // A stream pulls once on creation to fill its queue (highWaterMark 1); nothing read it after that.
     expect(pulls).toBeLessThanOrEqual(1);
-    expect(upstream.requests).toBe(1);
+    expect(h.upstream.requests).toBe(1);
   });
 });
 
@@ -92,12 +83,12 @@ describe('withBreaker(fetch): requests', () => {
       },
     });
     const init = { method: 'post', body: '{}' };
-    upstream.mode = { status: 500 };
-    await f(`${upstream.origin}/charges?x=1`, init);
-    expect(seen[0]).toMatchObject({ method: 'POST', input: `${upstream.origin}/charges?x=1`, init });
-    expect(seen[0]?.url.href).toBe(`${upstream.origin}/charges?x=1`);
+    h.upstream.mode = { status: 500 };
+    await f(`${h.upstream.origin}/charges?x=1`, init);
+    expect(seen[0]).toMatchObject({ method: 'POST', input: `${h.upstream.origin}/charges?x=1`, init });
+    expect(seen[0]?.url.href).toBe(`${h.upstream.origin}/charges?x=1`);
 
-    const request = new Request(`${upstream.origin}/refunds`, { method: 'PUT' });
+    const request = new Request(`${h.upstream.origin}/refunds`, { method: 'PUT' });
     const error = await rejectionOf(f(request));
     expect(isFetchCircuitOpenError(error)).toBe(true);
     if (!isFetchCircuitOpenError(error)) throw error;
@@ -109,10 +100,10 @@ describe('withBreaker(fetch): requests', () => {
     const f = guarded();
     const controller = new AbortController();
     controller.abort();
-    const request = new Request(`${upstream.origin}/x`, { signal: controller.signal });
+    const request = new Request(`${h.upstream.origin}/x`, { signal: controller.signal });
     expect(((await rejectionOf(f(request))) as Error).name).toBe('AbortError');
-    expect(registry.has(upstream.origin)).toBe(false);
-    const head = await f(new Request(`${upstream.origin}/x`, { method: 'HEAD' }), {});
+    expect(h.registry.has(h.upstream.origin)).toBe(false);
+    const head = await f(new Request(`${h.upstream.origin}/x`, { method: 'HEAD' }), {});
     expect(head.status).toBe(200);
     expect(counts(breaker()).success).toBe(1);
   });
@@ -120,7 +111,7 @@ describe('withBreaker(fetch): requests', () => {
   it('passes a URL fetch cannot parse to fetch without a breaker (fetch rejects it)', async () => {
     const error = await rejectionOf(guarded()('/relative'));
     expect(error).toBeInstanceOf(TypeError);
-    expect(registry.size).toBe(0);
+    expect(h.registry.size).toBe(0);
   });
 
   it('wraps any fetch implementation, and settles once when it throws synchronously', async () => {
@@ -128,8 +119,8 @@ describe('withBreaker(fetch): requests', () => {
     const double = ((): Promise<Response> => {
       throw boom;
     }) as typeof fetch;
-    const f = withBreaker(double, { registry, clock });
-    expect(await rejectionOf(f(`${upstream.origin}/x`))).toBe(boom);
+    const f = withBreaker(double, { registry: h.registry, clock: h.clock });
+    expect(await rejectionOf(f(`${h.upstream.origin}/x`))).toBe(boom);
     expect(counts(breaker())).toMatchObject({ failure: 1, inFlight: 0 });
 
     const answers = withBreaker(async (_input: string) => new Response('cached', { status: 502 }), {
@@ -148,7 +139,7 @@ describe('withBreaker(fetch): requests', () => {
       const error = await rejectionOf(guarded()(`${server.url}/loop`));
       expect(error).toBeInstanceOf(TypeError);
       expect(hops).toBeGreaterThan(1);
-      expect(counts(registry.get(server.url))).toMatchObject({ failure: 1, success: 0, inFlight: 0 });
+      expect(counts(h.registry.get(server.url))).toMatchObject({ failure: 1, success: 0, inFlight: 0 });
     } finally {
       await server.close();
     }
@@ -165,18 +156,18 @@ describe('withBreaker(fetch): fallback', () => {
         return Response.json({ cached: true }, { headers: { 'x-from': 'cache' } });
       },
     });
-    upstream.mode = { status: 500 };
-    const first = await f(`${upstream.origin}/prices`);
+    h.upstream.mode = { status: 500 };
+    const first = await f(`${h.upstream.origin}/prices`);
     expect(await first.json()).toEqual({ cached: true });
     expect((seen[0] as Response).status).toBe(500);
     // The failing response it replaced had its body cancelled (freeing the connection), not read.
     expect((seen[0] as Response).bodyUsed).toBe(true);
     await expect((seen[0] as Response).text()).rejects.toThrow(TypeError);
 
-    const second = await f(`${upstream.origin}/prices`);
+    const second = await f(`${h.upstream.origin}/prices`);
     expect(second.headers.get('x-from')).toBe('cache');
     expect(isFetchCircuitOpenError(seen[1])).toBe(true);
-    expect(upstream.requests).toBe(1);
+    expect(h.upstream.requests).toBe(1);
     expect(counts(breaker())).toMatchObject({ failure: 1, rejected: 1 });
   });
 
@@ -188,18 +179,18 @@ describe('withBreaker(fetch): fallback', () => {
         return new Response('fallback', { status: 203 });
       },
     });
-    upstream.mode = 'reset';
-    expect((await f(`${upstream.origin}/x`)).status).toBe(203);
+    h.upstream.mode = 'reset';
+    expect((await f(`${h.upstream.origin}/x`)).status).toBe(203);
     expect((calls[0] as Error).message).toBe('fetch failed');
 
-    upstream.mode = { status: 404 };
-    expect((await f(`${upstream.origin}/x`)).status).toBe(404);
-    const error = await rejectionOf(f(`${upstream.origin}/x`, { headers: { 'x bad': '1' } }));
+    h.upstream.mode = { status: 404 };
+    expect((await f(`${h.upstream.origin}/x`)).status).toBe(404);
+    const error = await rejectionOf(f(`${h.upstream.origin}/x`, { headers: { 'x bad': '1' } }));
     expect(error).toBeInstanceOf(TypeError);
     const controller = new AbortController();
-    upstream.mode = { status: 200, delayMs: 500 };
-    const pending = rejectionOf(f(`${upstream.origin}/slow`, { signal: controller.signal }));
-    await upstream.whenRequests(3);
+    h.upstream.mode = { status: 200, delayMs: 500 };
+    const pending = rejectionOf(f(`${h.upstream.origin}/slow`, { signal: controller.signal }));
+    await h.upstream.whenRequests(3);
     controller.abort();
     expect(((await pending) as Error).name).toBe('AbortError');
     expect(calls).toHaveLength(1);
@@ -208,15 +199,15 @@ describe('withBreaker(fetch): fallback', () => {
 
   it('rejects with the error of a throwing fallback, and a TypeError for one that returns no Response', async () => {
     const boom = new Error('fallback failed');
-    upstream.mode = { status: 502 };
+    h.upstream.mode = { status: 502 };
     const throwing = guarded({
       fallback: () => {
         throw boom;
       },
     });
-    expect(await rejectionOf(throwing(`${upstream.origin}/x`))).toBe(boom);
+    expect(await rejectionOf(throwing(`${h.upstream.origin}/x`))).toBe(boom);
     const bad = guarded({ fallback: () => 'not a response' as never });
-    const error = await rejectionOf(bad(`${upstream.origin}/x`));
+    const error = await rejectionOf(bad(`${h.upstream.origin}/x`));
     expect(error).toEqual(
       new TypeError('fallback must return (or resolve to) a Response, got "not a response"'),
     );

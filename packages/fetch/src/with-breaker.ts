@@ -1,10 +1,17 @@
+import type { Attributes } from '@opentelemetry/api';
 import {
   type CircuitBreaker,
   type CircuitOpenError,
   isCircuitOpenError,
   type Permit,
 } from '@tripswitch/core';
-import { type ClientGuard, clientAttributes, createClientGuard, show } from '@tripswitch/core/http';
+import {
+  type ClientGuard,
+  clientAttributes,
+  createClientGuard,
+  OriginCache,
+  show,
+} from '@tripswitch/core/http';
 import { fetchAnswers, isCallerAbort, isNotSent } from './classify.js';
 import { fallbackResponse } from './fallback-response.js';
 import {
@@ -63,6 +70,7 @@ interface Installation {
   readonly guard: ClientGuard<FetchRequest>;
   /** True when a hook needs the {@link FetchRequest} of every call (else it is only built on rejection). */
   readonly eager: boolean;
+  readonly origins: OriginCache;
 }
 
 /**
@@ -94,6 +102,7 @@ export function withBreaker<F extends FetchLike = typeof fetch>(fetch: F, option
     send: fetch,
     guard: createClientGuard(o, 'withBreaker', 'request', fetchAnswers),
     eager: o.key !== undefined || o.fallback !== undefined,
+    origins: new OriginCache(),
   };
   return function fetchWithBreaker(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     try {
@@ -101,19 +110,46 @@ export function withBreaker<F extends FetchLike = typeof fetch>(fetch: F, option
       const signal = init?.signal ?? (isRequestLike(input) ? input.signal : undefined);
       // Aborted already: fetch rejects it at once without sending anything; nothing to admit.
       if (signal?.aborted === true) return i.send(input, init);
-      const url = urlOf(input);
-      // Not an absolute URL: fetch rejects it without sending it; there is no upstream to guard.
-      if (url === undefined) return i.send(input, init);
       const method = (init?.method ?? (isRequestLike(input) ? input.method : 'GET')).toUpperCase();
-      const request = i.eager ? { url, method, input, init } : undefined;
-      const breaker = i.guard.breakerFor(request as FetchRequest, url)!;
-      const permit = breaker.admit({ attributes: clientAttributes(method, url) });
-      if (isCircuitOpenError(permit)) return rejected(i, permit, request ?? { url, method, input, init });
+      let breaker: CircuitBreaker<never>;
+      let attributes: Attributes;
+      let request: FetchRequest | undefined;
+      // The common case, no key and no fallback: the origin and attributes of a URL string are cached.
+      const href = i.eager
+        ? undefined
+        : typeof input === 'string'
+          ? input
+          : isRequestLike(input)
+            ? input.url
+            : undefined;
+      const origin = href === undefined ? undefined : i.origins.lookup(href);
+      if (origin !== undefined) {
+        breaker = i.guard.breakerOfOrigin(origin.name);
+        attributes = origin.attributes(method);
+      } else {
+        const url = urlOf(input);
+        // Not an absolute URL: fetch rejects it without sending it; there is no upstream to guard.
+        if (url === undefined) return i.send(input, init);
+        request = i.eager ? { url, method, input, init } : undefined;
+        breaker = i.guard.breakerFor(request as FetchRequest, url)!;
+        attributes = clientAttributes(method, url);
+      }
+      const permit = breaker.admit({ attributes });
+      if (isCircuitOpenError(permit)) return rejected(i, permit, request ?? requestOf(input, init, method));
       return admitted(i, breaker, permit, signal, input, init, request);
     } catch (error) {
       return Promise.reject(error);
     }
   } as F;
+}
+
+/** The {@link FetchRequest} of a call that did not need one until now (a rejection to decorate). */
+function requestOf(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  method: string,
+): FetchRequest {
+  return { url: urlOf(input)!, method, input, init };
 }
 
 function rejected(i: Installation, error: CircuitOpenError, request: FetchRequest): Promise<Response> {

@@ -7,15 +7,15 @@ import {
   BreakerRegistry,
   type CircuitBreaker,
   CircuitOpenError,
-  createTestClock,
+  isCircuitOpenError,
   type StateChangeEvent,
-  type TestClock,
 } from '@tripswitch/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { counts } from './breaker-counts.js';
+import { useClientHarness } from './client-harness.js';
 import { rejectionOf } from './rejection-of.js';
 import { seededRandom } from './seeded-random.js';
-import { closedPort, startUpstream, type Upstream } from './upstream.js';
+import { closedPort, startUpstream } from './upstream.js';
 
 /** What the suite asks of one request; the driver maps it onto its client. */
 export interface SuiteRequest {
@@ -51,8 +51,11 @@ export interface ClientAdapterDriver {
   isAbort(error: unknown): boolean;
   /** True for what the client rejects with when its own timeout ended the request. */
   isTimeout(error: unknown): boolean;
-  /** The `CircuitOpenError` in a rejection: itself, or where the client wraps it. */
-  circuitOpenErrorOf(error: unknown): CircuitOpenError | undefined;
+  /**
+   * The error the adapter raised (a `CircuitOpenError`, a `key` error) in what the client rejected with:
+   * itself, or where the client wraps it (fetch's `TypeError('fetch failed')` has it as its `cause`).
+   */
+  adapterErrorOf(error: unknown): unknown;
   /** The status of what `isFailure` receives for an answered request. */
   statusOf(errorOrResponse: unknown): number | undefined;
   /** `code`s of the error a failure records for a connection the upstream reset. */
@@ -61,33 +64,30 @@ export interface ClientAdapterDriver {
 
 /** Registers the client conformance suite for one adapter. */
 export function describeClientAdapter(driver: ClientAdapterDriver): void {
-  describe(`client adapter conformance: ${driver.label}`, () => {
-    let upstream: Upstream;
-    let registry: BreakerRegistry;
-    let clock: TestClock;
+  // Real requests on a shared, sometimes loaded machine: more room than vitest's 5 s default.
+  describe(`client adapter conformance: ${driver.label}`, { timeout: 20_000 }, () => {
+    const h = useClientHarness();
     let transitions: StateChangeEvent[];
-
-    beforeEach(async () => {
-      upstream = await startUpstream();
-      registry = new BreakerRegistry();
-      clock = createTestClock();
+    beforeEach(() => {
       transitions = [];
     });
-    afterEach(async () => {
-      await upstream.close();
-    });
 
-    const client = (options: Record<string, unknown> = {}) => driver.client({ registry, clock, ...options });
-    const url = (path = '/x') => `${upstream.origin}${path}`;
-    const breakerOf = (name = upstream.origin): CircuitBreaker<never> => {
-      expect(registry.has(name)).toBe(true);
-      return registry.get(name);
+    const client = (options: Record<string, unknown> = {}) =>
+      driver.client({ registry: h.registry, clock: h.clock, ...options });
+    const url = (path = '/x') => `${h.upstream.origin}${path}`;
+    const breakerOf = (name = h.upstream.origin): CircuitBreaker<never> => {
+      expect(h.registry.has(name)).toBe(true);
+      return h.registry.get(name);
     };
-    const isOpen = (error: unknown) => driver.circuitOpenErrorOf(error) !== undefined;
+    const circuitOpenErrorOf = (error: unknown): CircuitOpenError | undefined => {
+      const raised = driver.adapterErrorOf(error);
+      return isCircuitOpenError(raised) ? raised : undefined;
+    };
+    const isOpen = (error: unknown) => circuitOpenErrorOf(error) !== undefined;
     /** Creates the upstream's breaker up front with these core options, so the test can watch it. */
     const watched = (core: Record<string, unknown>) => {
-      const options = { clock, failureThreshold: 5, resetTimeout: 1000, ...core };
-      const breaker = registry.get(upstream.origin, options);
+      const options = { clock: h.clock, failureThreshold: 5, resetTimeout: 1000, ...core };
+      const breaker = h.registry.get(h.upstream.origin, options);
       breaker.on('stateChange', (event) => transitions.push(event));
       return { options, breaker };
     };
@@ -100,7 +100,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
     describe('admission and rejection', () => {
       it('applies the core options given (opens after failureThreshold failures)', async () => {
         const http = client({ failureThreshold: 2, resetTimeout: 30_000 });
-        upstream.mode = { status: 500 };
+        h.upstream.mode = { status: 500 };
         await http.send(url());
         expect(breakerOf().state).toBe('closed');
         await http.send(url());
@@ -109,40 +109,40 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
 
       it('rejects with a CircuitOpenError, sends nothing, and reports retryAfterMs by the clock', async () => {
         const http = client({ failureThreshold: 2, resetTimeout: 30_000 });
-        upstream.mode = { status: 500 };
+        h.upstream.mode = { status: 500 };
         await http.send(url());
         await http.send(url());
-        const { requests, connections } = upstream;
+        const { requests, connections } = h.upstream;
 
-        clock.advance(12_000);
+        h.clock.advance(12_000);
         const errors: unknown[] = [];
         for (let i = 0; i < 10; i++) errors.push(await rejectionOf(http.send(url(`/charges?i=${i}`))));
 
-        expect(upstream.requests).toBe(requests);
-        expect(upstream.connections).toBe(connections);
-        const error = driver.circuitOpenErrorOf(errors[0]);
+        expect(h.upstream.requests).toBe(requests);
+        expect(h.upstream.connections).toBe(connections);
+        const error = circuitOpenErrorOf(errors[0]);
         expect(error).toBeInstanceOf(CircuitOpenError);
         expect(error).toMatchObject({
           code: 'CIRCUIT_OPEN',
-          breakerName: upstream.origin,
+          breakerName: h.upstream.origin,
           state: 'open',
           kind: 'circuit_open',
           retryAfterMs: 18_000,
         });
         expect(counts(breakerOf())).toMatchObject({ failure: 2, rejected: 10, inFlight: 0 });
 
-        clock.advance(18_000);
-        upstream.mode = { status: 200 };
+        h.clock.advance(18_000);
+        h.upstream.mode = { status: 200 };
         expect(await http.send(url('/charges'))).toBe(200);
         expect(breakerOf().state).toBe('closed');
-        expect(upstream.requests).toBe(requests + 1);
+        expect(h.upstream.requests).toBe(requests + 1);
       });
 
       it('keeps upstreams apart: one failing origin does not stop calls to another', async () => {
         const other = await startUpstream();
         try {
           const http = client({ failureThreshold: 3 });
-          upstream.mode = { status: 503 };
+          h.upstream.mode = { status: 503 };
           for (let i = 0; i < 3; i++) await http.send(url());
           expect(breakerOf().state).toBe('open');
           for (let i = 0; i < 5; i++) {
@@ -150,7 +150,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
             expect(isOpen(await rejectionOf(http.send(url())))).toBe(true);
           }
           expect(other.requests).toBe(5);
-          expect(upstream.requests).toBe(3);
+          expect(h.upstream.requests).toBe(3);
           expect(counts(breakerOf(other.origin))).toMatchObject({ success: 5, rejected: 0 });
         } finally {
           await other.close();
@@ -161,8 +161,8 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
         const http = client();
         await http.send(url('/api/v1/users/1'));
         await http.send(url('/orders?page=2'));
-        await http.send(`http://127.0.0.1:${upstream.port}/absolute`);
-        expect(registry.all().map((b) => b.name)).toEqual([`http://127.0.0.1:${upstream.port}`]);
+        await http.send(`http://127.0.0.1:${h.upstream.port}/absolute`);
+        expect(h.registry.all().map((b) => b.name)).toEqual([`http://127.0.0.1:${h.upstream.port}`]);
         expect(counts(breakerOf()).success).toBe(3);
       });
 
@@ -172,7 +172,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
         await http.send(url('/users/2'));
         expect(counts(breakerOf('payments')).success).toBe(2);
 
-        const error = await rejectionOf(client({ key: () => '' }).send(url()));
+        const error = driver.adapterErrorOf(await rejectionOf(client({ key: () => '' }).send(url())));
         expect(error).toBeInstanceOf(TypeError);
         expect((error as Error).message).toBe(`key(${driver.keyArg}) must return a non-empty string, got ""`);
         const boom = new Error('key failed');
@@ -181,37 +181,37 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
             throw boom;
           },
         });
-        expect(await rejectionOf(throwing.send(url()))).toBe(boom);
-        expect(upstream.requests).toBe(2);
+        expect(driver.adapterErrorOf(await rejectionOf(throwing.send(url())))).toBe(boom);
+        expect(h.upstream.requests).toBe(2);
       });
 
       it.runIf(driver.optOut)('lets a request that opts out through an open circuit, uncounted', async () => {
         const http = client({ failureThreshold: 1 });
-        upstream.mode = { status: 500 };
+        h.upstream.mode = { status: 500 };
         await http.send(url());
         expect(breakerOf().state).toBe('open');
-        upstream.mode = { status: 200 };
+        h.upstream.mode = { status: 200 };
         const before = counts(breakerOf());
         expect(await http.send(url('/health'), { breaker: false })).toBe(200);
         expect(counts(breakerOf())).toEqual(before);
-        expect(upstream.requests).toBe(2);
+        expect(h.upstream.requests).toBe(2);
         expect(isOpen(await rejectionOf(http.send(url())))).toBe(true);
       });
 
       it('half_open with halfOpenMaxCalls 1: of 20 concurrent requests exactly one is sent', async () => {
         const http = client({ failureThreshold: 1, resetTimeout: 1000, halfOpenMaxCalls: 1 });
-        upstream.mode = { status: 500 };
+        h.upstream.mode = { status: 500 };
         await http.send(url());
-        clock.advance(1000);
-        upstream.mode = { status: 200, delayMs: 30 };
-        const before = upstream.requests;
+        h.clock.advance(1000);
+        h.upstream.mode = { status: 200, delayMs: 30 };
+        const before = h.upstream.requests;
 
         const results = await Promise.allSettled(Array.from({ length: 20 }, () => http.send(url())));
 
-        expect(upstream.requests - before).toBe(1);
+        expect(h.upstream.requests - before).toBe(1);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         const rejections = results.flatMap((r) =>
-          r.status === 'rejected' ? [driver.circuitOpenErrorOf(r.reason)] : [],
+          r.status === 'rejected' ? [circuitOpenErrorOf(r.reason)] : [],
         );
         expect(rejections).toHaveLength(19);
         for (const error of rejections) {
@@ -223,9 +223,9 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
 
       it('re-opens for a fresh resetTimeout when the trial fails', async () => {
         const http = client({ failureThreshold: 1, resetTimeout: 1000 });
-        upstream.mode = { status: 500 };
+        h.upstream.mode = { status: 500 };
         await http.send(url());
-        clock.advance(1000);
+        h.clock.advance(1000);
         expect(breakerOf().state).toBe('half_open');
         await http.send(url());
         expect(breakerOf().state).toBe('open');
@@ -239,7 +239,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       let http: ClientUnderTest;
       beforeEach(() => {
         failures = [];
-        breaker = registry.get(upstream.origin, { clock, failureThreshold: 100 });
+        breaker = h.registry.get(h.upstream.origin, { clock: h.clock, failureThreshold: 100 });
         breaker.on('failure', (event) => failures.push(event.error));
         http = client();
       });
@@ -281,7 +281,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
 
       it('counts a refused connection as a failure (ECONNREFUSED)', async () => {
         const origin = `http://127.0.0.1:${await closedPort()}`;
-        const refused = registry.get(origin, { clock });
+        const refused = h.registry.get(origin, { clock: h.clock });
         const errors: unknown[] = [];
         refused.on('failure', (event) => errors.push(event.error));
         await rejectionOf(http.send(`${origin}/`));
@@ -290,7 +290,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       });
 
       it('counts an unresolvable host as a failure (ENOTFOUND or EAI_AGAIN)', async () => {
-        const unknown = registry.get('http://tripswitch-test.invalid:80', { clock });
+        const unknown = h.registry.get('http://tripswitch-test.invalid:80', { clock: h.clock });
         await rejectionOf(http.send('http://tripswitch-test.invalid/', { timeoutMs: 5000 }));
         expect(counts(unknown)).toMatchObject({ failure: 1, inFlight: 0 });
       });
@@ -298,7 +298,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       it('ignores a request its caller aborted in flight', async () => {
         const controller = new AbortController();
         const pending = rejectionOf(http.send(url('/?delay=1000'), { signal: controller.signal }));
-        await upstream.whenRequests(1);
+        await h.upstream.whenRequests(1);
         controller.abort();
         expect(driver.isAbort(await pending)).toBe(true);
         expect(counts(breaker)).toMatchObject({ ignored: 1, failure: 0, success: 0, inFlight: 0 });
@@ -308,14 +308,14 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
         const error = await rejectionOf(http.send(url(), { signal: AbortSignal.abort() }));
         expect(driver.isAbort(error)).toBe(true);
         expect(counts(breaker)).toMatchObject({ success: 0, failure: 0, ignored: 0, rejected: 0 });
-        expect(upstream.requests).toBe(0);
+        expect(h.upstream.requests).toBe(0);
       });
 
       it('counts nothing but an ignored call for a request the client refuses to send (a bad header)', async () => {
         await rejectionOf(http.send(url(), { headers: { 'x bad': '1' } }));
         expect(counts(breaker)).toMatchObject({ failure: 0, success: 0, rejected: 0, inFlight: 0 });
         expect(counts(breaker).ignored).toBeLessThanOrEqual(1);
-        expect(upstream.requests).toBe(0);
+        expect(h.upstream.requests).toBe(0);
       });
     });
 
@@ -359,22 +359,22 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       async function expectOpenFor(http: ClientUnderTest, breaker: CircuitBreaker<never>, ms: number) {
         expect(breaker.state).toBe('open');
         expect(breaker.retryAfterMs).toBe(ms);
-        const requests = upstream.requests;
-        clock.advance(ms - 1);
-        const rejection = driver.circuitOpenErrorOf(await rejectionOf(http.send(url())));
+        const requests = h.upstream.requests;
+        h.clock.advance(ms - 1);
+        const rejection = circuitOpenErrorOf(await rejectionOf(http.send(url())));
         expect(rejection?.retryAfterMs).toBe(1);
-        expect(upstream.requests).toBe(requests);
-        clock.advance(1);
-        upstream.mode = { status: 200 };
+        expect(h.upstream.requests).toBe(requests);
+        h.clock.advance(1);
+        h.upstream.mode = { status: 200 };
         expect(await http.send(url())).toBe(200);
-        expect(upstream.requests).toBe(requests + 1);
+        expect(h.upstream.requests).toBe(requests + 1);
         expect(breaker.state).toBe('closed');
       }
 
       it('opens for the seconds a 503 asks for, with reason retry_after', async () => {
         const { options, breaker } = watched({});
         const http = client(options);
-        upstream.mode = { status: 503, headers: { 'retry-after': '120' } };
+        h.upstream.mode = { status: 503, headers: { 'retry-after': '120' } };
         await http.send(url());
         expect(transitions).toEqual([{ from: 'closed', to: 'open', reason: 'retry_after' }]);
         await expectOpenFor(http, breaker, 120_000);
@@ -383,7 +383,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       it('opens for the seconds a 429 asks for', async () => {
         const { options, breaker } = watched({});
         const http = client(options);
-        upstream.mode = { status: 429, headers: { 'retry-after': '7' } };
+        h.upstream.mode = { status: 429, headers: { 'retry-after': '7' } };
         await http.send(url());
         await expectOpenFor(http, breaker, 7000);
       });
@@ -393,7 +393,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
         const http = client(options);
         // A server clock far from ours: only the difference between the two headers matters.
         const served = Date.UTC(2030, 5, 1, 8, 0, 0);
-        upstream.mode = {
+        h.upstream.mode = {
           status: 503,
           headers: {
             date: new Date(served).toUTCString(),
@@ -408,7 +408,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       it('outlasts resetTimeout when the same failure also trips the breaker', async () => {
         const { options, breaker } = watched({ failureThreshold: 1, resetTimeout: 1000 });
         const http = client(options);
-        upstream.mode = { status: 503, headers: { 'retry-after': '60' } };
+        h.upstream.mode = { status: 503, headers: { 'retry-after': '60' } };
         await http.send(url());
         expect(transitions.map((t) => t.reason)).toEqual(['consecutive_failures']);
         await expectOpenFor(http, breaker, 60_000);
@@ -417,7 +417,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       it('keeps a longer resetTimeout when the same failure trips the breaker (never shortens)', async () => {
         const { options, breaker } = watched({ failureThreshold: 1, resetTimeout: 60_000 });
         const http = client(options);
-        upstream.mode = { status: 503, headers: { 'retry-after': '5' } };
+        h.upstream.mode = { status: 503, headers: { 'retry-after': '5' } };
         await http.send(url());
         expect(transitions.map((t) => t.reason)).toEqual(['consecutive_failures']);
         await expectOpenFor(http, breaker, 60_000);
@@ -426,10 +426,10 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       it('re-opens from half_open for the stated time when the trial gets a Retry-After', async () => {
         const { options, breaker } = watched({ failureThreshold: 1, resetTimeout: 1000 });
         const http = client(options);
-        upstream.mode = { status: 500 };
+        h.upstream.mode = { status: 500 };
         await http.send(url());
-        clock.advance(1000);
-        upstream.mode = { status: 503, headers: { 'retry-after': '45' } };
+        h.clock.advance(1000);
+        h.upstream.mode = { status: 503, headers: { 'retry-after': '45' } };
         await http.send(url());
         expect(transitions.map((t) => `${t.from}>${t.to}:${t.reason}`)).toEqual([
           'closed>open:consecutive_failures',
@@ -443,7 +443,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       it('does nothing with respectRetryAfter: false, a 500, a 200, a missing or a bad header', async () => {
         const { options, breaker } = watched({});
         const off = client({ ...options, respectRetryAfter: false });
-        upstream.mode = { status: 503, headers: { 'retry-after': '120' } };
+        h.upstream.mode = { status: 503, headers: { 'retry-after': '120' } };
         await off.send(url());
         expect(breaker.state).toBe('closed');
 
@@ -455,63 +455,39 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
           { status: 503, headers: { 'retry-after': '-5' } },
           { status: 200, headers: { 'retry-after': '120' } },
         ]) {
-          upstream.mode = mode;
+          h.upstream.mode = mode;
           await on.send(url());
         }
-        expect(upstream.requests).toBe(6);
+        expect(h.upstream.requests).toBe(6);
         // Four failures, under the default threshold of 5: had any header counted, this would be rejected.
-        upstream.mode = { status: 200 };
+        h.upstream.mode = { status: 200 };
         expect(await on.send(url())).toBe(200);
       });
 
       it('does nothing when isFailure says the 429 is not a failure', async () => {
         const { options, breaker } = watched({});
         const http = client({ ...options, isFailure: () => false });
-        upstream.mode = { status: 429, headers: { 'retry-after': '120' } };
+        h.upstream.mode = { status: 429, headers: { 'retry-after': '120' } };
         await http.send(url());
         expect(breaker.state).toBe('closed');
         expect(transitions).toEqual([]);
-      });
-
-      it('ignores a stale 503 + Retry-After from a request admitted before the circuit changed state', async () => {
-        const { options, breaker } = watched({ failureThreshold: 2, resetTimeout: 1000 });
-        const http = client(options);
-        // Admitted while closed; its 503 + Retry-After comes back after the circuit tripped and half-opened.
-        const late = settle(http.send(url('/late?status=503&retryAfter=60&delay=200')));
-        await upstream.whenRequests(1);
-        await settle(http.send(url('/x?status=500')));
-        await settle(http.send(url('/x?status=500')));
-        expect(breaker.state).toBe('open');
-        clock.advance(1000);
-        const trial = settle(http.send(url('/trial?delay=400')));
-        expect(breaker.state).toBe('half_open');
-        expect(await late).toBe(503);
-        expect(breaker.state).toBe('half_open'); // the stale Retry-After re-opened nothing
-        expect(await trial).toBe(200);
-        expect(breaker.state).toBe('closed');
-        expect(transitions.map((t) => t.reason)).toEqual([
-          'consecutive_failures',
-          'reset_timeout',
-          'trial_succeeded',
-        ]);
-        expect(breaker.getMetrics()).toMatchObject({ failureCount: 3, successCount: 1, inFlight: 0 });
       });
     });
 
     describe('permits are settled exactly once', () => {
       it('when a half_open trial is aborted: its slot is freed for the next trial', async () => {
         const http = client({ failureThreshold: 1, resetTimeout: 1000, halfOpenMaxCalls: 1 });
-        upstream.mode = { status: 500 };
+        h.upstream.mode = { status: 500 };
         await http.send(url());
-        clock.advance(1000);
-        upstream.mode = { status: 200, delayMs: 1000 };
+        h.clock.advance(1000);
+        h.upstream.mode = { status: 200, delayMs: 1000 };
         const controller = new AbortController();
         const trial = settle(http.send(url(), { signal: controller.signal }));
-        await upstream.whenRequests(2);
+        await h.upstream.whenRequests(2);
         expect(isOpen(await rejectionOf(http.send(url())))).toBe(true);
         controller.abort();
         expect(driver.isAbort(await trial)).toBe(true);
-        upstream.mode = { status: 200 };
+        h.upstream.mode = { status: 200 };
         expect(await http.send(url())).toBe(200);
         expect(breakerOf().state).toBe('closed');
         expect(counts(breakerOf())).toEqual({ failure: 1, ignored: 1, success: 1, rejected: 1, inFlight: 0 });
@@ -552,12 +528,12 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
             await pending;
             seen.answered++;
           } catch (error) {
-            const open = driver.circuitOpenErrorOf(error);
+            const open = circuitOpenErrorOf(error);
             if (open !== undefined) {
               seen.circuitOpen++;
               // Skip to the end of the open period; while the trials are all in flight, pace the rejections
               // (real ms, only so that a hanging trial does not turn the rest of the storm into rejections).
-              if (open.retryAfterMs > 0) clock.advance(open.retryAfterMs);
+              if (open.retryAfterMs > 0) h.clock.advance(open.retryAfterMs);
               else await new Promise((resolve) => setTimeout(resolve, 1 + Math.floor(random() * 20)));
               return;
             }
@@ -565,7 +541,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
             else if (driver.isTimeout(error)) seen.timeouts++;
             else seen.otherErrors++;
           }
-          clock.advance(10);
+          h.clock.advance(10);
         };
         const worker = async () => {
           while (next < total) {
@@ -596,16 +572,16 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
         expect(m.stateChanges).toBeGreaterThan(2);
 
         // Afterwards the breaker still admits its trial calls: trip it, wait it out, both trials go through.
-        upstream.mode = { status: 500 };
+        h.upstream.mode = { status: 500 };
         for (let i = 0; i < 10 && b.state !== 'open'; i++) await settle(http.send(url('/?status=500')));
         expect(b.state).toBe('open');
-        clock.advance(500);
-        upstream.mode = { status: 200, delayMs: 20 };
-        // Counted by path: a request of the storm that was aborted or timed out may still reach the upstream now.
+        h.clock.advance(500);
+        h.upstream.mode = { status: 200, delayMs: 20 };
         const trial = () => http.send(url('/trial'));
         const trials = await Promise.allSettled([trial(), trial(), trial()]);
         expect(trials.map((t) => t.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
-        expect(upstream.requestsTo('/trial')).toBe(2);
+        // Counted by path: on a loaded machine a storm request its caller aborted can still arrive now.
+        expect(h.upstream.requestsAt('/trial')).toBe(2);
         expect(b.state).toBe('closed');
         expect(b.getMetrics().inFlight).toBe(0);
       });

@@ -26,10 +26,10 @@ export interface Upstream {
   readonly port: number;
   /** Requests received so far (every one, whatever the mode). */
   readonly requests: number;
+  /** Requests received so far for this path (without the query string). */
+  requestsAt(path: string): number;
   /** TCP connections accepted so far. */
   readonly connections: number;
-  /** Requests received so far for exactly this path and query (`/trial`). */
-  requestsTo(url: string): number;
   /** The answer for requests without a query string. */
   mode: UpstreamMode;
   /** Resolves once the upstream has received `count` requests in all (at once if it already has). */
@@ -52,7 +52,7 @@ function modeFrom(req: IncomingMessage, fallback: UpstreamMode): UpstreamMode {
 /** Starts an upstream on 127.0.0.1, port 0. */
 export async function startUpstream(mode: UpstreamMode = { status: 200 }): Promise<Upstream> {
   let requests = 0;
-  const byUrl = new Map<string, number>();
+  const byPath = new Map<string, number>();
   let connections = 0;
   let current = mode;
   const timers = new Set<NodeJS.Timeout>();
@@ -60,7 +60,8 @@ export async function startUpstream(mode: UpstreamMode = { status: 200 }): Promi
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests++;
-    byUrl.set(req.url ?? '/', (byUrl.get(req.url ?? '/') ?? 0) + 1);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    byPath.set(path, (byPath.get(path) ?? 0) + 1);
     for (const waiter of waiters.filter((w) => w.count <= requests)) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
@@ -95,13 +96,13 @@ export async function startUpstream(mode: UpstreamMode = { status: 200 }): Promi
   return {
     origin: `http://127.0.0.1:${port}`,
     port,
+    requestsAt: (path) => byPath.get(path) ?? 0,
     get requests() {
       return requests;
     },
     get connections() {
       return connections;
     },
-    requestsTo: (url) => byUrl.get(url) ?? 0,
     get mode() {
       return current;
     },

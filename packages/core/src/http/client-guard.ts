@@ -38,6 +38,11 @@ export interface ClientGuard<Req> {
    */
   breakerFor(request: Req, url: URL | undefined): CircuitBreaker<never> | undefined;
   /**
+   * The breaker of an origin, as {@link breakerFor} names it without `key` (for an adapter that found the
+   * origin in an `OriginCache`; only when no `key` is given).
+   */
+  breakerOfOrigin(origin: string): CircuitBreaker<never>;
+  /**
    * Settles `permit` for a response (headers received): a failure when `isFailure` says so (then a
    * 429 or 503 `Retry-After` opens the circuit for that long), else a success.
    * @returns true when it counted a failure.
@@ -121,6 +126,10 @@ export function createClientGuard<Req, Res>(
         return undefined;
       }
       return o.registry.get(name, o.core);
+    },
+
+    breakerOfOrigin(origin) {
+      return o.registry.get(origin, o.core);
     },
 
     answered(breaker, permit, response) {

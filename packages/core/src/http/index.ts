@@ -35,6 +35,7 @@ export {
 } from './http-client-options.js';
 export { parseHttpDate } from './http-date.js';
 export { clientAttributes, originOf, portOf } from './origin.js';
+export { type CachedOrigin, OriginCache } from './origin-cache.js';
 export {
   type HttpCircuitOpenError,
   type RejectionBody,
