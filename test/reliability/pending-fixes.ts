@@ -64,6 +64,20 @@ export const PENDING = {
    */
   redisTimerOverflow: true,
   /**
+   * Issue 18 item 6 (core-fixes): past `maxBreakers` the registry evicts at most one idle breaker per new
+   * one and never shrinks back, so concurrency can leave it above the cap. The key-explosion run allows
+   * that much above `maxBreakers` while this is pending.
+   */
+  registryShrink: true,
+  /**
+   * Found by the key-explosion run (express adapter): the breaker is named `req.baseUrl + route.path`, and
+   * `req.baseUrl` is the path a request matched, not the mount template: behind
+   * `app.use('/tenant/:id', router)` every tenant gets its own breaker (`GET /tenant/t1/orders`,
+   * `GET /tenant/t2/orders`, …) where the docs promise `GET /tenant/:id/orders`. Memory stays bounded by
+   * `maxBreakers`, but one failing route never trips as a whole.
+   */
+  expressMountTemplate: true,
+  /**
    * Issue 18 item 4 (kit: axios): `Retry-After: 99999999999` or a date in 2999 opens the circuit for
    * centuries; there is no cap. Repro: a 503 with `Retry-After: Tue, 01 Jan 2999 00:00:00 GMT`, then
    * `breaker.retryAfterMs` is about 3e13.
