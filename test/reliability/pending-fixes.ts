@@ -64,12 +64,6 @@ export const PENDING = {
    */
   redisTimerOverflow: true,
   /**
-   * Issue 18 item 6 (core-fixes): past `maxBreakers` the registry evicts at most one idle breaker per new
-   * one and never shrinks back, so concurrency can leave it above the cap. The key-explosion run allows
-   * that much above `maxBreakers` while this is pending.
-   */
-  registryShrink: true,
-  /**
    * Found by the key-explosion run (express adapter): the breaker is named `req.baseUrl + route.path`, and
    * `req.baseUrl` is the path a request matched, not the mount template: behind
    * `app.use('/tenant/:id', router)` every tenant gets its own breaker (`GET /tenant/t1/orders`,
