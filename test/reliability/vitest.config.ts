@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    include: ['**/*.reliability.ts'],
+    // `npm run test:soak` sets TRIPSWITCH_SUITE=soak: then only the *.soak.ts files run.
+    include: [process.env.TRIPSWITCH_SUITE === 'soak' ? '**/*.soak.ts' : '**/*.reliability.ts'],
     fileParallelism: false,
     pool: 'forks',
     poolOptions: { forks: { execArgv: ['--expose-gc'] } },
