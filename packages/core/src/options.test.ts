@@ -88,7 +88,7 @@ describe('CircuitBreaker options validation', () => {
     ['failureThreshold', (v: unknown) => ({ failureThreshold: v }), '>= 1'],
     ['halfOpenMaxCalls', (v: unknown) => ({ halfOpenMaxCalls: v }), '>= 1'],
     ['minimumCalls', (v: unknown) => ({ window: { type: 'time', duration: 1000 }, minimumCalls: v }), '>= 1'],
-    ['window.size', (v: unknown) => ({ window: { type: 'count', size: v } }), 'from 1 to 100000'],
+    ['window.size', (v: unknown) => ({ window: { type: 'count', size: v } }), 'from 1 to 10000000'],
     [
       'window.buckets',
       (v: unknown) => ({ window: { type: 'time', duration: 1000, buckets: v } }),
@@ -121,19 +121,19 @@ describe('CircuitBreaker options validation', () => {
 
   rejectsEach('rejects a count that is not an integer >= 1 (%s)', countCases);
 
-  it('bounds the window at creation: window.size <= 100000, window.buckets <= 1000', () => {
+  it('bounds the window at creation: window.size <= 10000000, window.buckets <= 1000', () => {
     expect(() => new CircuitBreaker({ window: { type: 'count', size: 2 ** 31 - 1 } })).toThrow(
-      new RangeError('window.size must be an integer from 1 to 100000, got 2147483647'),
+      new RangeError('window.size must be an integer from 1 to 10000000, got 2147483647'),
     );
     expect(() => new CircuitBreaker({ window: { type: 'time', duration: 1000, buckets: 2 ** 32 } })).toThrow(
       new RangeError('window.buckets must be an integer from 1 to 1000, got 4294967296'),
     );
-    expect(() => validateBreakerOptions({ window: { type: 'count', size: 100_001 } })).toThrow(RangeError);
+    expect(() => validateBreakerOptions({ window: { type: 'count', size: 10_000_001 } })).toThrow(RangeError);
     const edge = new CircuitBreaker({
-      window: { type: 'count', size: 100_000 },
+      window: { type: 'count', size: 10_000_000 },
       telemetry: { enabled: false },
     });
-    expect(edge._options.window).toEqual({ type: 'count', size: 100_000 });
+    expect(edge._options.window).toEqual({ type: 'count', size: 10_000_000 });
     expect(() =>
       validateBreakerOptions({ window: { type: 'time', duration: 1, buckets: 1000 } }),
     ).not.toThrow();
@@ -222,7 +222,7 @@ describe('CircuitBreaker options validation', () => {
       'window: count without size',
       { window: { type: 'count' } },
       TypeError,
-      'window.size must be an integer from 1 to 100000, got undefined',
+      'window.size must be an integer from 1 to 10000000, got undefined',
     ],
     [
       'window: time without duration',
