@@ -8,6 +8,9 @@ describe('breakerHealth()', () => {
       new TypeError('failWhenOpen must be a boolean, got "yes"'),
     );
     expect(() => breakerHealth({ registry: 42 } as never)).toThrow(TypeError);
+    expect(() => breakerHealth({ fialWhenOpen: true } as never)).toThrow(
+      new TypeError('unknown option "fialWhenOpen" (did you mean "failWhenOpen"?)'),
+    );
     expect(breakerHealth().name).toBe('tripswitchHealth');
   });
 });

@@ -57,6 +57,11 @@ describe.each(versions)('breaker() on %s', (pkg, major) => {
     const url = await serve(new Router(), breaker({ registry }));
     expect((await fetch(`${url}/anything`)).status).toBe(500);
     expect(caught[0]).toBeInstanceOf(TypeError);
+    // It says why, and what to do: app.use(breaker()) outside a router has no route to name the breaker.
+    expect((caught[0] as Error).message).toBe(
+      'breaker() without a name must be used on a @koa/router route (router.get(path, breaker(), handler)); ' +
+        'on GET /anything no route matched, as with app.use(breaker()): pass { name } to share one breaker',
+    );
     expect(registry.size).toBe(0);
   });
 

@@ -48,6 +48,8 @@ export interface SdkLine {
     koa(): Instrumentation;
     /** `@fastify/otel`; a line without it does not run the Fastify contract. */
     fastify?(): Instrumentation;
+    /** `@opentelemetry/instrumentation-undici`: undici and the fetch Node.js ships (diagnostics channels). */
+    undici(): Instrumentation;
   };
   registerInstrumentations(instrumentations: Instrumentation[], tracerProvider: TracerProvider): void;
 }

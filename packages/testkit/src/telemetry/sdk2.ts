@@ -6,6 +6,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
@@ -46,6 +47,8 @@ export const sdk2: SdkLine = {
     express: () => new ExpressInstrumentation({ enabled: false }),
     koa: () => new KoaInstrumentation({ enabled: false }),
     fastify: () => new FastifyOtelInstrumentation({ enabled: false, registerOnInitialization: true }),
+    // Not `enabled: false`: this instrumentation then never makes spans, even after enable().
+    undici: () => new UndiciInstrumentation(),
   },
   registerInstrumentations: (instrumentations, tracerProvider) =>
     registerInstrumentations({ instrumentations, tracerProvider }),
