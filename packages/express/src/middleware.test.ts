@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { BreakerRegistry, createTestClock } from '@tripswitch/core';
+import { BreakerRegistry, createTestClock, isCircuitOpenError } from '@tripswitch/core';
 import type { ErrorRequestHandler } from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { breaker } from './middleware.js';
@@ -49,6 +49,10 @@ describe.each(versions)('breaker() on %s', (pkg, major) => {
     expect((await fetch(`${url}/anything`)).status).toBe(500);
     expect(errors[0]).toBeInstanceOf(TypeError);
     expect(registry.size).toBe(0);
+  });
+
+  it('re-exports isCircuitOpenError from the core, so error handlers need not import it', async () => {
+    expect((await import('./index.js')).isCircuitOpenError).toBe(isCircuitOpenError);
   });
 
   it('returns a named function', () => {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { BreakerRegistry, createTestClock, type TestClock } from '@tripswitch/core';
+import { BreakerRegistry, createTestClock, isCircuitOpenError, type TestClock } from '@tripswitch/core';
 import { fetchText as get, nextEvent } from '@tripswitch/testkit';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -46,6 +46,10 @@ describe.each(versions)('tripswitch plugin on %s', (pkg, major) => {
 
   it(`runs on Fastify ${major}`, () => {
     expect((require(`${pkg}/package.json`) as { version: string }).version.split('.')[0]).toBe(String(major));
+  });
+
+  it('re-exports isCircuitOpenError from the core, so error handlers need not import it', async () => {
+    expect((await import('./index.js')).isCircuitOpenError).toBe(isCircuitOpenError);
   });
 
   describe('which routes', () => {

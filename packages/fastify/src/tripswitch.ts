@@ -1,11 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
-import { type CircuitOpenError, isCircuitOpenError, type Permit, safeHook } from '@tripswitch/core';
+import { isCircuitOpenError, type Permit, safeHook } from '@tripswitch/core';
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_ROUTE,
-  rejectionResponse,
   settleRequest,
-  toHttpError,
   withDeadline,
 } from '@tripswitch/core/http';
 import type {
@@ -22,7 +20,9 @@ import {
   resolveRouteOptions,
   type TripswitchOptions,
 } from './options.js';
+import { rejectRequest } from './rejection.js';
 import './route-config.js';
+import { installGuard } from './route-hooks.js';
 
 /** The permit of an admitted request; a request decorator, so every request has the same shape. */
 const PERMIT: unique symbol = Symbol('tripswitch.permit');
@@ -32,28 +32,6 @@ type Guarded = FastifyRequest & { [PERMIT]: Permit | null };
 interface Target {
   readonly name: string;
   readonly admit: { readonly attributes: Attributes };
-}
-
-/** Hands what `onReject` threw to Fastify's error handling; `done()` without an error would run the route. */
-function fail(done: HookHandlerDoneFunction, reason: unknown): void {
-  done((reason ?? new TypeError(`onReject failed with ${String(reason)}`)) as Error);
-}
-
-type Hook = (...args: never[]) => void;
-type HookName = 'onRequest' | 'onError';
-type Guard = Record<HookName, Hook>;
-/** The hooks a registration added to a route: a registration in an inner scope replaces them. */
-const GUARD: unique symbol = Symbol('tripswitch.guard');
-
-/** Puts `guard`'s hooks before the route's own, in place of those of an outer registration. */
-function install(route: RouteOptions & { [GUARD]?: Guard }, guard: Guard): void {
-  const previous = route[GUARD];
-  route[GUARD] = guard;
-  for (const name of ['onRequest', 'onError'] as const) {
-    const given = route[name] as Hook | Hook[] | undefined;
-    const own = given === undefined ? [] : Array.isArray(given) ? given : [given];
-    route[name] = [guard[name], ...own.filter((h) => h !== previous?.[name])] as never;
-  }
 }
 
 /**
@@ -84,30 +62,6 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
     settleRequest(permit, o, hooks, isFailure, error, error, reply.statusCode);
   }
 
-  function reject(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    done: HookHandlerDoneFunction,
-    error: CircuitOpenError,
-  ): void {
-    if (o.onReject !== undefined) {
-      try {
-        const answered = o.onReject(request, reply, error) as Promise<unknown> | undefined;
-        if (typeof answered?.then === 'function') answered.then(undefined, (reason) => fail(done, reason));
-      } catch (hookError) {
-        fail(done, hookError);
-      }
-    } else if (o.rejectWith === 'error') {
-      done(toHttpError(error));
-    } else {
-      const { status, retryAfter, body } = rejectionResponse(error);
-      reply.code(status);
-      if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
-      // Serialised already: Fastify sends a string with a content type as it is.
-      reply.type('application/json; charset=utf-8').send(body);
-    }
-  }
-
   function tripswitchAdmit(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -122,7 +76,7 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
     const t = targets.get(request.method) ?? target(request.method);
     const admitted = o.registry.get(t.name, o.core).admit(t.admit);
     if (isCircuitOpenError(admitted)) {
-      reject(request, reply, done, admitted);
+      rejectRequest(o, request, reply, done, admitted);
       return;
     }
     const permit = withDeadline(admitted, t.name, o.deadline);
@@ -149,10 +103,7 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
     done();
   }
 
-  install(route, {
-    onRequest: tripswitchAdmit,
-    onError: tripswitchOnError,
-  });
+  installGuard(route, { onRequest: tripswitchAdmit, onError: tripswitchOnError });
 }
 
 const plugin: FastifyPluginCallback<TripswitchOptions> = function tripswitch(fastify, options, done) {

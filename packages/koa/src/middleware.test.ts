@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Router as RouterClass } from '@koa/router';
-import { BreakerRegistry, createTestClock } from '@tripswitch/core';
+import { BreakerRegistry, createTestClock, isCircuitOpenError } from '@tripswitch/core';
 import type Koa from 'koa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { breaker } from './middleware.js';
@@ -63,6 +63,10 @@ describe.each(versions)('breaker() on %s', (pkg, major) => {
         'on GET /anything no route matched, as with app.use(breaker()): pass { name } to share one breaker',
     );
     expect(registry.size).toBe(0);
+  });
+
+  it('re-exports isCircuitOpenError from the core, so error handlers need not import it', async () => {
+    expect((await import('./index.js')).isCircuitOpenError).toBe(isCircuitOpenError);
   });
 
   it('returns a named function', () => {
