@@ -5,6 +5,7 @@ import { group as fetchClient } from './fetch/index.js';
 import { group as http } from './http/index.js';
 import { group as memory } from './memory/index.js';
 import { group as open } from './open/index.js';
+import { group as overload } from './overload/index.js';
 import { group as sdk } from './sdk/index.js';
 import { group as success } from './success/index.js';
 import { group as telemetry } from './telemetry/index.js';
@@ -27,4 +28,4 @@ import { group as window } from './window/index.js';
  */
 
 /** @type {Group[]} */
-export const GROUPS = [success, failure, open, window, memory, telemetry, sdk, http, fetchClient];
+export const GROUPS = [success, failure, open, window, memory, telemetry, sdk, http, fetchClient, overload];

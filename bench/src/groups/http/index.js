@@ -4,12 +4,11 @@
  * response (status, Retry-After), warms it up, then loads it with autocannon (50 connections) from this
  * process. Variants alternate within a round, in a rotated order each round.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { RESULT_MARK } from '../../lib/child.js';
 import { int, ratio, reqs, spread, table } from '../../lib/format.js';
 import { section } from '../../lib/report.js';
+import { startServer, stopServer } from '../../lib/server-process.js';
 import { rotate, summarize } from '../../lib/stats.js';
 
 const SERVER = fileURLToPath(new URL('./server.js', import.meta.url));
@@ -27,48 +26,6 @@ export const VARIANTS = [
   { id: 'breaker-open', label: '`breaker()` middleware, open: 503 + Retry-After', set: 'open' },
   { id: 'opossum-open', label: 'opossum-wrapped handler after `open()`, 503 in its catch', set: 'open' },
 ];
-
-function startServer(framework, variant, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER, framework, variant], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${framework}/${variant} server did not start in ${timeoutMs} ms\n${err}`));
-    }, timeoutMs);
-    child.stderr.setEncoding('utf8').on('data', (c) => {
-      err += c;
-    });
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-      out += c;
-      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      if (line === undefined) return;
-      clearTimeout(timer);
-      resolve({ child, port: JSON.parse(line.slice(RESULT_MARK.length)).port });
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(
-        new Error(`${framework}/${variant} server exited (${code}) before listening\n${err.slice(-2000)}`),
-      );
-    });
-  });
-}
-
-function stopServer(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 /** One request, to prove the variant answers what its label says before it is measured. */
 async function check(url, variant) {
@@ -100,7 +57,7 @@ export async function runHttpGroup({ rounds, quick, log, frameworks = Object.key
     for (let r = 0; r < rounds; r++) {
       const roundRps = {};
       for (const v of rotate(VARIANTS, r)) {
-        const { child, port } = await startServer(fw, v.id, 15_000);
+        const { child, port } = await startServer(SERVER, [fw, v.id], 15_000);
         try {
           const url = `http://127.0.0.1:${port}/hello`;
           per.get(v.id).checks.push(await check(url, v));

@@ -4,9 +4,8 @@
  * port, printed on the result line) until the parent stops it; it exits by itself after 10 minutes at
  * the latest. Variants: bare, breaker, opossum (closed) and plain-503, breaker-open, opossum-open (open).
  */
-import { createServer } from 'node:http';
 import { BreakerRegistry } from '@tripswitch/core';
-import { report } from '../../lib/child.js';
+import { serveForParent } from '../../lib/server-process.js';
 import { HOUR, opossum } from '../../lib/subjects.js';
 
 const [framework, variant] = process.argv.slice(2);
@@ -94,13 +93,4 @@ const handler =
       ? await koaApp(variant)
       : undefined;
 if (handler === undefined) throw new Error(`no framework ${framework}`);
-const server = createServer(handler);
-server.listen(0, '127.0.0.1', () =>
-  report({ port: /** @type {import('node:net').AddressInfo} */ (server.address()).port }),
-);
-process.on('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-  process.exit(0);
-});
-setTimeout(() => process.exit(1), 600_000).unref();
+serveForParent(handler);

@@ -45,4 +45,5 @@ export {
   retryAfterSeconds,
   toHttpError,
 } from './rejection.js';
+export { type RequestOutcomeOptions, settleRequest, withDeadline } from './request-permit.js';
 export { DEFAULT_MAX_RETRY_AFTER, parseRetryAfter } from './retry-after.js';

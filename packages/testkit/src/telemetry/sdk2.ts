@@ -1,3 +1,4 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
@@ -45,6 +46,7 @@ export const sdk2: SdkLine = {
     http: () => new HttpInstrumentation({ enabled: false }),
     express: () => new ExpressInstrumentation({ enabled: false }),
     koa: () => new KoaInstrumentation({ enabled: false }),
+    fastify: () => new FastifyOtelInstrumentation({ enabled: false, registerOnInitialization: true }),
     // Not `enabled: false`: this instrumentation then never makes spans, even after enable().
     undici: () => new UndiciInstrumentation(),
   },
