@@ -5,14 +5,13 @@
  * alternating in short slices within a round. The rejection path: one awaited call at a time, an
  * open breaker's rejection against a bare fetch to a port nothing listens on.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BreakerRegistry } from '@tripswitch/core';
 import { withBreaker } from '@tripswitch/fetch';
-import { RESULT_MARK } from '../../lib/child.js';
 import { ns, ratio, reqs, spread, table } from '../../lib/format.js';
 import { section } from '../../lib/report.js';
+import { startServer, stopServer } from '../../lib/server-process.js';
 import { rotate, summarize } from '../../lib/stats.js';
 import { HOUR } from '../../lib/subjects.js';
 
@@ -20,22 +19,6 @@ const SERVER = fileURLToPath(new URL('./server.js', import.meta.url));
 const IN_FLIGHT = 32;
 /** Alternating slices of each closed-path variant per round. */
 const SLICES = 8;
-
-/** @returns {Promise<{ child: import('node:child_process').ChildProcess, port: number }>} */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk) => {
-      out += chunk;
-      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      if (line !== undefined) resolve({ child, port: JSON.parse(line.slice(RESULT_MARK.length)).port });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`the fetch bench server exited (${code}) before listening`)),
-    );
-  });
-}
 
 /** A port on 127.0.0.1 that nothing listens on: connecting is refused. */
 async function closedPort() {
@@ -73,7 +56,7 @@ async function perRejection(call, n) {
 async function run({ rounds, quick, log }) {
   const seconds = quick ? 0.5 : 4;
   const n = quick ? 50 : 2000;
-  const { child, port } = await startServer();
+  const { child, port } = await startServer(SERVER, [], 15_000);
   const url = `http://127.0.0.1:${port}/hello`;
   const refusedUrl = `http://127.0.0.1:${await closedPort()}/hello`;
   const guarded = withBreaker(fetch, { registry: new BreakerRegistry() });
@@ -112,7 +95,7 @@ async function run({ rounds, quick, log }) {
       );
     }
   } finally {
-    child.kill('SIGTERM');
+    await stopServer(child);
   }
   const s = (xs) => summarize(xs);
   return {
