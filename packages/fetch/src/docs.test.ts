@@ -3,7 +3,13 @@ import { describePackageDocs } from '@tripswitch/testkit/package-docs';
 describePackageDocs({
   packageDir: new URL('..', import.meta.url),
   packageName: '@tripswitch/fetch',
-  sources: ['with-breaker.ts', 'breaker-interceptor.ts', 'classify.ts', 'options.ts'],
+  sources: [
+    'with-breaker.ts',
+    'fetch-circuit-open-error.ts',
+    'breaker-interceptor.ts',
+    'classify.ts',
+    'options.ts',
+  ],
   // Fragments get the package's exports and a guarded fetch called `guarded`.
   prelude: [
     "import * as tripswitch from '../src/index.js';",

@@ -20,48 +20,11 @@ import {
   type ResolvedFetchOptions,
   resolveFetchOptions,
 } from './options.js';
+import { isRequestLike, requestOf, urlOf } from './request-url.js';
 
 /** Any function with fetch's shape: the global `fetch`, `undici.fetch`, a test double. */
 // biome-ignore lint/suspicious/noExplicitAny: each fetch implementation has its own argument types
 export type FetchLike = (input: any, init?: any) => Promise<any>;
-
-/**
- * The rejection of a request the breaker did not let through: core's `CircuitOpenError` (`code`
- * `'CIRCUIT_OPEN'`, `breakerName`, `state`, `retryAfterMs`, `kind`) carrying the {@link FetchRequest}.
- */
-export type FetchCircuitOpenError = CircuitOpenError & { readonly request: FetchRequest };
-
-/**
- * True when `error` is the rejection of a request that `withBreaker` did not let through. Like core's
- * `isCircuitOpenError` it checks `code`, so two copies of the package still agree.
- * @example
- * ```ts
- * const answer = await guarded('https://payments.internal/charges').catch((e: unknown) => e);
- * if (isFetchCircuitOpenError(answer)) console.warn(`${answer.request.url.host}: retry in ${answer.retryAfterMs} ms`);
- * ```
- */
-export function isFetchCircuitOpenError(error: unknown): error is FetchCircuitOpenError {
-  return isCircuitOpenError(error) && typeof (error as { request?: unknown }).request === 'object';
-}
-
-interface RequestLike {
-  readonly url: string;
-  readonly method: string;
-  readonly signal: AbortSignal | null;
-}
-
-function isRequestLike(input: unknown): input is RequestLike {
-  return typeof input === 'object' && input !== null && typeof (input as { url?: unknown }).url === 'string';
-}
-
-function urlOf(input: unknown): URL | undefined {
-  if (input instanceof URL) return input;
-  try {
-    return new URL(isRequestLike(input) ? input.url : String(input));
-  } catch {
-    return undefined;
-  }
-}
 
 /** One installation: its options, the wrapped fetch, and the guard that names breakers and settles permits. */
 interface Installation {
@@ -141,15 +104,6 @@ export function withBreaker<F extends FetchLike = typeof fetch>(fetch: F, option
       return Promise.reject(error);
     }
   } as F;
-}
-
-/** The {@link FetchRequest} of a call that did not need one until now (a rejection to decorate). */
-function requestOf(
-  input: string | URL | Request,
-  init: RequestInit | undefined,
-  method: string,
-): FetchRequest {
-  return { url: urlOf(input)!, method, input, init };
 }
 
 function rejected(i: Installation, error: CircuitOpenError, request: FetchRequest): Promise<Response> {

@@ -2,38 +2,23 @@
 /**
  * The fetch client: `withBreaker(fetch)` against bare fetch on loopback, in this process. The closed path:
  * req/s of a closed loop (32 requests in flight) to a local server in a child process, the two variants
- * alternating within a round in a rotated order. The rejection path: one awaited call at a time, an
+ * alternating in short slices within a round. The rejection path: one awaited call at a time, an
  * open breaker's rejection against a bare fetch to a port nothing listens on.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BreakerRegistry } from '@tripswitch/core';
 import { withBreaker } from '@tripswitch/fetch';
-import { RESULT_MARK } from '../../lib/child.js';
 import { ns, ratio, reqs, spread, table } from '../../lib/format.js';
 import { section } from '../../lib/report.js';
+import { startServer, stopServer } from '../../lib/server-process.js';
 import { rotate, summarize } from '../../lib/stats.js';
 import { HOUR } from '../../lib/subjects.js';
 
 const SERVER = fileURLToPath(new URL('./server.js', import.meta.url));
 const IN_FLIGHT = 32;
-
-/** @returns {Promise<{ child: import('node:child_process').ChildProcess, port: number }>} */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk) => {
-      out += chunk;
-      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      if (line !== undefined) resolve({ child, port: JSON.parse(line.slice(RESULT_MARK.length)).port });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`the fetch bench server exited (${code}) before listening`)),
-    );
-  });
-}
+/** Alternating slices of each closed-path variant per round. */
+const SLICES = 8;
 
 /** A port on 127.0.0.1 that nothing listens on: connecting is refused. */
 async function closedPort() {
@@ -71,7 +56,7 @@ async function perRejection(call, n) {
 async function run({ rounds, quick, log }) {
   const seconds = quick ? 0.5 : 4;
   const n = quick ? 50 : 2000;
-  const { child, port } = await startServer();
+  const { child, port } = await startServer(SERVER, [], 15_000);
   const url = `http://127.0.0.1:${port}/hello`;
   const refusedUrl = `http://127.0.0.1:${await closedPort()}/hello`;
   const guarded = withBreaker(fetch, { registry: new BreakerRegistry() });
@@ -87,9 +72,15 @@ async function run({ rounds, quick, log }) {
     await perRejection(() => rejecting(url), n);
     await perRejection(() => fetch(refusedUrl), quick ? 10 : 200);
     for (let r = 0; r < rounds; r++) {
-      const round = {};
-      for (const v of rotate(Object.keys(variants), r)) {
-        round[v] = await closedLoop(variants[v], url, seconds);
+      // Many short slices, alternating, so that a load change on a shared machine hits both variants alike.
+      const done = { bare: 0, breaker: 0 };
+      for (let slice = 0; slice < SLICES; slice++) {
+        for (const v of rotate(Object.keys(variants), r + slice)) {
+          done[v] += await closedLoop(variants[v], url, seconds / SLICES);
+        }
+      }
+      const round = { bare: done.bare / SLICES, breaker: done.breaker / SLICES };
+      for (const v of Object.keys(variants)) {
         closed[v].push(round[v]);
         log?.(`  fetch round ${r + 1}/${rounds}  ${v}: ${Math.round(round[v])} req/s`);
       }
@@ -104,7 +95,7 @@ async function run({ rounds, quick, log }) {
       );
     }
   } finally {
-    child.kill('SIGTERM');
+    await stopServer(child);
   }
   const s = (xs) => summarize(xs);
   return {
@@ -136,7 +127,7 @@ function fetchTable(result, { rounds, title }) {
     `${title}: the global fetch to 127.0.0.1`,
     table(['variant', 'median (range)', 'ratio'], rows),
     [
-      `${rounds} round(s): ${result.seconds} s per closed-path variant with ${IN_FLIGHT} requests in flight (the server in a child process), then ${result.n} awaited rejections and as many refused connections one at a time (fewer of those).`,
+      `${rounds} round(s): ${result.seconds} s per closed-path variant in ${SLICES} alternating slices, ${IN_FLIGHT} requests in flight (the server in a child process), then ${result.n} awaited rejections and as many refused connections one at a time (fewer of those).`,
     ],
   );
 }
