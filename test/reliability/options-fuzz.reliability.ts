@@ -21,7 +21,7 @@ import {
   axiosTarget,
   breakerTarget,
   type CaseServer,
-  describe as describeError,
+  describeError,
   expressTarget,
   type FuzzTarget,
   fastifyTarget,
