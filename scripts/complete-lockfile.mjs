@@ -4,8 +4,10 @@
 // npm leaves an optional dependency it cannot fetch out of package-lock.json, and `npm ci` then refuses
 // the lockfile as out of sync ("Missing: @biomejs/cli-darwin-arm64@ from lock file"). This script adds
 // such entries back with the `os` / `cpu` / `libc` their names declare, so npm ci skips them as foreign
-// platforms, exactly as it would had the registry served them. It runs as the root `postinstall` and only
-// writes when an entry is missing. Packages whose platform it cannot tell from the name are reported.
+// platforms, exactly as it would had the registry served them. Run it after changing dependencies
+// (`npm run lockfile`); it only writes when an entry is missing. `--check` writes nothing and exits 1 when
+// the committed lockfile needs completing (.ci/run runs that). Packages whose platform it cannot tell from
+// the name are reported.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const file = new URL('../package-lock.json', import.meta.url);
@@ -78,7 +80,13 @@ for (const [path, entry] of Object.entries(packages)) {
   }
 }
 
-if (added > 0) {
+const check = process.argv.includes('--check');
+if (added > 0 && check) {
+  console.error(
+    `complete-lockfile: package-lock.json lacks ${added} foreign-platform optional packages; run \`npm run lockfile\` and commit it`,
+  );
+  process.exitCode = 1;
+} else if (added > 0) {
   writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
   console.log(`complete-lockfile: added ${added} foreign-platform optional packages to package-lock.json`);
 }

@@ -9,7 +9,7 @@ const api = require.resolve('@opentelemetry/api');
 export default defineConfig({
   resolve: { alias: [{ find: /^@opentelemetry\/api$/, replacement: api }] },
   test: {
-    server: { deps: { inline: [/@tripswitch\//, /packages\/(core|express|koa|axios)\/dist/] } },
+    server: { deps: { inline: [/@tripswitch\//, /packages\/(core|express|koa|axios|fetch)\/dist/] } },
     testTimeout: 20_000,
   },
 });

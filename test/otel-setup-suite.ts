@@ -60,7 +60,7 @@ async function run(telemetry: { file: string; code: string }, flag: string, app:
     });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    await pollUntil('the app to listen', 15_000, async () => /port \d+/.test(out));
+    await pollUntil('the app to listen', 60_000, async () => /port \d+/.test(out));
     const port = /port (\d+)/.exec(out)![1];
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await fetch(`http://127.0.0.1:${port}/pay`)).status);

@@ -99,5 +99,48 @@ describe('published packages', () => {
       }
       expect(links).toContain(`${REPO}/blob/main/docs/telemetry.md`);
     });
+
+    it('publishes no internal in its declarations', () => {
+      const dist = `${dir}/dist/`;
+      const declarations = readdirSync(new URL(dist, root)).filter((f) => /\.d\.c?ts$/.test(f));
+      expect(declarations).toContain('index.d.ts');
+      const leaks = declarations.flatMap((file) =>
+        leakedInternals(read(dist + file)).map((l) => `${file}: ${l}`),
+      );
+      expect(leaks).toEqual([]);
+    });
+  });
+
+  it('finds a leaked internal member, type or tag (the check itself)', () => {
+    const leaky = [
+      'declare class CircuitBreaker {',
+      '    readonly _options: ResolvedOptions;',
+      '    _settle(permit: BreakerPermit): void;',
+      '    get state(): string;',
+      '}',
+      '/** @internal */',
+      'declare class BreakerTelemetry {}',
+    ].join('\n');
+    expect(leakedInternals(leaky)).toEqual([
+      'readonly _options: ResolvedOptions;',
+      '_settle(permit: BreakerPermit): void;',
+      '/** @internal */',
+      'declare class BreakerTelemetry {}',
+    ]);
   });
 });
+
+/** Internal names core keeps out of its published types (members start with `_`; these types are internal). */
+const INTERNAL_TYPES =
+  /\b(BreakerPermit|BreakerTelemetry|ResolvedOptions|InternalState|TelemetrySubject|PermitOwner)\b/;
+
+/** The declaration lines that publish an internal: a `_member`, an internal type, or an `@internal` tag. */
+function leakedInternals(dts: string): string[] {
+  return dts
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(
+      (line) =>
+        /^(readonly\s+)?_\w+\??[(:<]/.test(line) || INTERNAL_TYPES.test(line) || line.includes('@internal'),
+    );
+}

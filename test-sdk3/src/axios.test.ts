@@ -1,17 +1,14 @@
 import { BreakerRegistry, createTestClock } from '@tripswitch/core';
-import { describeAxiosTelemetry } from '@tripswitch/testkit/telemetry/axios-telemetry-contract';
-import { startUpstream } from '../../packages/axios/src/test-support.js';
+import { describeClientTelemetry } from '@tripswitch/testkit/telemetry/client-telemetry-contract';
+import { axiosTelemetryDeps } from '../../packages/axios/src/test-support.js';
 import { sdk3 } from './sdk3.js';
 
-describeAxiosTelemetry(
+describeClientTelemetry(
   sdk3,
   { BreakerRegistry, createTestClock },
-  {
-    load: async () => {
-      const { default: axios } = await import('axios');
-      const { withBreaker, isCircuitOpenError } = await import('@tripswitch/axios');
-      return { axios, withBreaker, isCircuitOpenError };
-    },
-    startUpstream: () => startUpstream(),
-  },
+  axiosTelemetryDeps(async () => {
+    const { default: axios } = await import('axios');
+    const { withBreaker, isCircuitOpenError } = await import('@tripswitch/axios');
+    return { axios, withBreaker, isCircuitOpenError };
+  }),
 );

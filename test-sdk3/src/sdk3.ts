@@ -5,6 +5,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { SdkLine } from '@tripswitch/testkit/telemetry/sdk-line';
@@ -49,6 +50,8 @@ export const sdk3: SdkLine = {
     http: () => new HttpInstrumentation({ enabled: false }) as never,
     express: () => new ExpressInstrumentation({ enabled: false }) as never,
     koa: () => new KoaInstrumentation({ enabled: false }) as never,
+    // Not `enabled: false`: this instrumentation then never makes spans, even after enable().
+    undici: () => new UndiciInstrumentation() as never,
   },
   registerInstrumentations: (instrumentations, tracerProvider) =>
     registerInstrumentations({ instrumentations: instrumentations as never, tracerProvider }),

@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import { BreakerRegistry } from '@tripswitch/core';
 import * as tsExpress from '@tripswitch/express';
+import * as tsFastify from '@tripswitch/fastify';
 import * as tsKoa from '@tripswitch/koa';
 import express from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 
-export type Framework = 'express' | 'koa';
+export type Framework = 'express' | 'koa' | 'fastify';
 
 /** A real server on 127.0.0.1 with breakers on its routes and two status pages: read-only and authorized. */
 export interface StatusApp {
@@ -61,6 +63,31 @@ function koaApp(registry: BreakerRegistry, state: { failing: boolean }, resetTim
   return { listener: app.callback() as RequestListener, pages };
 }
 
+async function fastifyApp(registry: BreakerRegistry, state: { failing: boolean }, resetTimeout: number) {
+  const { breakerStatusPage, tripswitch } = tsFastify;
+  const pages = [breakerStatusPage({ registry }), breakerStatusPage({ registry, authorize: () => true })];
+  // Fastify's own request handler, served by the same restartable server as the other frameworks.
+  let listener: RequestListener | undefined;
+  const app = Fastify({
+    serverFactory: (handler) => {
+      listener = handler;
+      return createServer(handler);
+    },
+  });
+  await app.register(tripswitch, { registry, failureThreshold: 3, resetTimeout });
+  await app.register(pages[0]!, { prefix: '/ro' });
+  await app.register(pages[1]!, { prefix: '/ops' });
+  app.get('/api/quotes/:symbol', { config: { breaker: true } }, async (_request, reply) =>
+    reply.code(state.failing ? 500 : 200).send({ ok: !state.failing }),
+  );
+  app.get('/api/profile/:id', { config: { breaker: true } }, async () => ({ ok: true }));
+  await app.ready();
+  if (listener === undefined) throw new Error('Fastify did not call its serverFactory');
+  return { listener, pages };
+}
+
+const apps = { express: expressApp, koa: koaApp, fastify: fastifyApp };
+
 async function listen(listener: RequestListener, port: number): Promise<Server> {
   const server = createServer(listener);
   await new Promise<void>((resolve, reject) => {
@@ -76,7 +103,7 @@ export async function startStatusApp(
   resetTimeout = 4000,
 ): Promise<StatusApp> {
   const state = { failing: false };
-  const { listener, pages } = (framework === 'express' ? expressApp : koaApp)(registry, state, resetTimeout);
+  const { listener, pages } = await apps[framework](registry, state, resetTimeout);
   let server = await listen(listener, 0);
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;

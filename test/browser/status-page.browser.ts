@@ -10,7 +10,7 @@ import { type Browser, ensureChromium, startChromium } from './chromium.js';
 import { runIncident } from './incident.js';
 
 // `npm run test:browser`: the status page in Debian's Chromium (driven by playwright-core), served by real
-// Express and Koa servers on 127.0.0.1, with a scripted trip, recovery, restart and operator click.
+// Express, Koa and Fastify servers on 127.0.0.1, with a scripted trip, recovery, restart and operator click.
 const XSS = '<img src=x onerror=alert(1)>';
 const QUOTES = 'GET /api/quotes/:symbol';
 const PROFILE = 'GET /api/profile/:id';
@@ -57,7 +57,7 @@ describe.skipIf(skip !== undefined)('the status page in Chromium', () => {
     return { page, problems };
   }
 
-  describe.each(['express', 'koa'] as Framework[])('on %s', (framework) => {
+  describe.each(['express', 'koa', 'fastify'] as Framework[])('on %s', (framework) => {
     let app: StatusApp;
     beforeAll(async () => {
       app = await startStatusApp(framework);

@@ -10,6 +10,8 @@ import type { CircuitState } from '@tripswitch/core';
 export interface ModelConfig {
   readonly resetTimeout: number;
   readonly halfOpenMaxCalls: number;
+  /** How long half_open waits for its trials' verdict; `undefined`: `resetTimeout`. */
+  readonly halfOpenTimeout: number | undefined;
   /** `undefined` only with a window (the consecutive rule then does not apply). */
   readonly failureThreshold: number | undefined;
   readonly window: ModelWindowConfig | undefined;
@@ -95,24 +97,27 @@ export interface ModelHooks {
   readonly rejectsAfterListenerReopen: boolean;
 }
 
+// The documented rules this model follows beyond the basics (issue 13): a half_open circuit whose trial
+// slots are all taken re-opens (reason trial_timeout) at the first call halfOpenTimeout after it
+// half-opened, if trials are still out; when the trials have all succeeded, the slow-call rule judges
+// them (re-open with slow_call_rate if the slow ones reach its threshold); while disabled, outcomes
+// keep feeding the window and the consecutive count, and open nothing.
+
 export class BreakerModel {
-  // Kept flat (a model, not the implementation): `until` means something only while open, `trials` and
-  // `succeeded` only while half_open.
+  // Kept flat (a model, not the implementation): `until` means something only while open, `trials`,
+  // `succeeded`, `slowTrials` and `halfOpenedAt` only while half_open.
   private kind: CircuitState = 'closed';
   private until = 0;
   private trials = 0;
   private succeeded = 0;
+  private slowTrials = 0;
+  private halfOpenedAt = 0;
   /** Bumped on every transition; a call from an earlier period is counted but decides nothing. */
   private period = 0;
   private counts = { success: 0, failure: 0, ignored: 0, rejected: 0, stateChanges: 0 };
   private consecutive = 0;
   private recent: Entry[] = [];
   private running = 0;
-  /**
-   * True while the window may hold outcomes settled in disabled (issue 13 item 8 may start feeding it there;
-   * today it is frozen): the check then leaves the window's numbers out until the next close.
-   */
-  vagueWindow = false;
 
   constructor(
     readonly config: ModelConfig,
@@ -156,6 +161,11 @@ export class BreakerModel {
     }
     if (this.kind === 'half_open') {
       if (this.trials + this.succeeded >= this.config.halfOpenMaxCalls) {
+        const timeout = this.config.halfOpenTimeout ?? this.config.resetTimeout;
+        if (this.trials > 0 && this.now() - this.halfOpenedAt >= timeout) {
+          this.open(this.config.resetTimeout, 'trial_timeout');
+          return this.reject('open', 'circuit_open', this.config.resetTimeout);
+        }
         return this.reject('half_open', 'half_open_full', 0);
       }
       this.trials++;
@@ -173,20 +183,29 @@ export class BreakerModel {
     if (outcome === 'success') this.counts.success++;
     else if (failed) this.counts.failure++;
     else this.counts.ignored++;
-    const k = this.kind;
-    if (outcome !== 'ignore' && (k === 'disabled' || (k === 'forced_open' && call.state === 'disabled'))) {
-      this.vagueWindow = true;
-    }
     this.hooks.emit({ type: outcome === 'ignore' ? 'ignored' : outcome });
     if (call.period !== this.period) return;
-    if (this.kind === 'closed') {
-      if (outcome !== 'ignore') this.record(failed, this.isSlow(call));
+    if (this.kind === 'closed' || this.kind === 'disabled') {
+      if (outcome !== 'ignore') this.record(failed, this.isSlow(call), this.kind === 'closed');
     } else if (this.kind === 'half_open') {
       this.trials--;
       if (failed) this.open(this.config.resetTimeout, 'trial_failed');
-      else if (outcome === 'success' && ++this.succeeded >= this.config.halfOpenMaxCalls) {
-        this.go('closed', 'trial_succeeded');
+      else if (outcome === 'success') {
+        if (this.isSlow(call)) this.slowTrials++;
+        if (++this.succeeded >= this.config.halfOpenMaxCalls) this.trialVerdict();
       }
+    }
+  }
+
+  /** Every trial succeeded: closed, unless the slow-call rule says the trials were too slow. */
+  private trialVerdict(): void {
+    const w = this.config.window;
+    const n = this.config.halfOpenMaxCalls;
+    const slowRule = w?.slowCallDuration !== undefined;
+    if (slowRule && this.slowTrials > 0 && this.slowTrials * 100 >= (w?.slowCallRateThreshold ?? 100) * n) {
+      this.open(this.config.resetTimeout, 'slow_call_rate');
+    } else {
+      this.go('closed', 'trial_succeeded');
     }
   }
 
@@ -269,6 +288,7 @@ export class BreakerModel {
     // A half_open breaker restarts with no trials: those in flight did not survive the restart.
     this.kind = from.state;
     if (from.state === 'open') this.until = this.now() + (from.retryAfterMs ?? this.config.resetTimeout);
+    if (from.state === 'half_open') this.halfOpenedAt = this.now();
     this.consecutive = from.consecutiveFailures;
     const size = this.config.window?.size ?? 0;
     this.recent = (from.window ?? [])
@@ -284,7 +304,7 @@ export class BreakerModel {
     return { state, kind, retryAfterMs };
   }
 
-  private record(failed: boolean, slow: boolean): void {
+  private record(failed: boolean, slow: boolean, decides: boolean): void {
     this.consecutive = failed ? this.consecutive + 1 : 0;
     const threshold = this.config.failureThreshold;
     const w = this.config.window;
@@ -292,6 +312,7 @@ export class BreakerModel {
       this.recent.push({ failed, slow });
       if (this.recent.length > w.size) this.recent.shift();
     }
+    if (!decides) return;
     if (threshold !== undefined && this.consecutive >= threshold) {
       this.open(this.config.resetTimeout, 'consecutive_failures');
       return;
@@ -319,7 +340,6 @@ export class BreakerModel {
   private clearDeciding(): void {
     this.consecutive = 0;
     this.recent = [];
-    this.vagueWindow = false;
   }
 
   private go(to: CircuitState, reason: string): void {
@@ -327,6 +347,8 @@ export class BreakerModel {
     this.kind = to;
     this.trials = 0;
     this.succeeded = 0;
+    this.slowTrials = 0;
+    if (to === 'half_open') this.halfOpenedAt = this.now();
     this.period++;
     this.counts.stateChanges++;
     if (to === 'closed') this.clearDeciding();

@@ -227,19 +227,24 @@ describe('chaos over HTTP: axios', () => {
   });
 });
 
-describe('chaos over HTTP: pending fixes (their inputs are left out of the runs above)', () => {
-  if (PENDING.earlyLeave) {
-    // Repro: see PENDING.earlyLeave; set it to false once issue 18 item 1 is fixed in express and koa.
-    it.todo('clients that leave before breaker() runs (behind an async middleware) leak no permit');
-  }
-  if (PENDING.throwingClock) {
-    // Repro: see PENDING.throwingClock; set it to false once issue 18 item 2 is fixed in core.
-    it.todo(
-      'a clock that throws while calls are admitted and settled loses no call and rejects nothing unhandled',
-    );
-  }
-  if (PENDING.unboundedRetryAfter) {
-    // Repro: see PENDING.unboundedRetryAfter; set it to false once issue 18 item 4 caps Retry-After.
-    it.todo('a Retry-After of 99999999999 s or a date in 2999 opens the circuit for at most maxRetryAfter');
-  }
-});
+// Declared only while a fix is pending: vitest refuses a suite without tests.
+const chaosPending = PENDING.earlyLeave || PENDING.throwingClock || PENDING.unboundedRetryAfter;
+(chaosPending ? describe : describe.skip)(
+  'chaos over HTTP: pending fixes (their inputs are left out of the runs above)',
+  () => {
+    if (PENDING.earlyLeave) {
+      // Repro: see PENDING.earlyLeave; set it to false once issue 18 item 1 is fixed in express and koa.
+      it.todo('clients that leave before breaker() runs (behind an async middleware) leak no permit');
+    }
+    if (PENDING.throwingClock) {
+      // Repro: see PENDING.throwingClock; set it to false once issue 18 item 2 is fixed in core.
+      it.todo(
+        'a clock that throws while calls are admitted and settled loses no call and rejects nothing unhandled',
+      );
+    }
+    if (PENDING.unboundedRetryAfter) {
+      // Repro: see PENDING.unboundedRetryAfter; set it to false once issue 18 item 4 caps Retry-After.
+      it.todo('a Retry-After of 99999999999 s or a date in 2999 opens the circuit for at most maxRetryAfter');
+    }
+  },
+);

@@ -1,6 +1,7 @@
 // @ts-check
 /** Every benchmark group, in the order `npm run bench` runs and prints them. */
 import { group as failure } from './failure/index.js';
+import { group as fetchClient } from './fetch/index.js';
 import { group as http } from './http/index.js';
 import { group as memory } from './memory/index.js';
 import { group as open } from './open/index.js';
@@ -27,4 +28,4 @@ import { group as window } from './window/index.js';
  */
 
 /** @type {Group[]} */
-export const GROUPS = [success, failure, open, window, memory, telemetry, sdk, http, overload];
+export const GROUPS = [success, failure, open, window, memory, telemetry, sdk, http, fetchClient, overload];

@@ -1,9 +1,9 @@
 import { BreakerRegistry, type CircuitBreaker, createTestClock } from '@tripswitch/core';
 import axios, { AxiosError, type AxiosRequestConfig, CanceledError } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classifyError, defaultIsFailure, isNotSent, retryAfterOf, statusOf } from './classify.js';
+import { axiosAnswers, defaultIsFailure, isCancellation, isNotSent, statusOf } from './classify.js';
 import { withBreaker } from './index.js';
-import { closedPort, counts, startUpstream, type Upstream } from './test-support.js';
+import { counts, startUpstream, type Upstream } from './test-support.js';
 
 let upstream: Upstream;
 beforeAll(async () => {
@@ -36,63 +36,10 @@ describe('classification of real requests (default isFailure)', () => {
     }
   }
 
-  it.each([
-    ['200', '/?status=200', 'success'],
-    ['201', '/?status=201', 'success'],
-    ['404', '/?status=404', 'success'],
-    ['400', '/?status=400', 'success'],
-    ['500', '/?status=500', 'failure'],
-    ['502', '/?status=502', 'failure'],
-    ['503', '/?status=503', 'failure'],
-    ['429', '/?status=429', 'failure'],
-    ['a slow 200 within the timeout', '/?delay=40', 'success'],
-  ] as const)('counts %s as a %s', async (_, path, expected) => {
-    await send(path, { timeout: 2000 });
-    const c = counts(breaker);
-    expect({ success: c.success, failure: c.failure, ignored: c.ignored, inFlight: c.inFlight }).toEqual({
-      success: expected === 'success' ? 1 : 0,
-      failure: expected === 'failure' ? 1 : 0,
-      ignored: 0,
-      inFlight: 0,
-    });
-    // HTTP failures are reported with the status number, so telemetry's error.type is the status.
-    if (expected === 'failure') expect(failures).toEqual([Number(path.slice(-3))]);
-  });
-
-  it('counts a reset connection as a failure (ECONNRESET)', async () => {
-    const { error } = await send('/?do=reset');
-    expect((error as AxiosError).code).toBe('ECONNRESET');
-    expect(counts(breaker)).toMatchObject({ failure: 1, inFlight: 0 });
-    expect(failures).toEqual([error]);
-  });
-
-  it('counts a hang past the Axios timeout as a failure (ECONNABORTED)', async () => {
-    const { error } = await send('/?do=hang', { timeout: 60 });
-    expect((error as AxiosError).code).toBe('ECONNABORTED');
-    expect(counts(breaker)).toMatchObject({ failure: 1, inFlight: 0 });
-  });
-
   it('counts a hang past the timeout as a failure with clarifyTimeoutError too (ETIMEDOUT)', async () => {
     const { error } = await send('/?do=hang', { timeout: 60, transitional: { clarifyTimeoutError: true } });
     expect((error as AxiosError).code).toBe('ETIMEDOUT');
     expect(counts(breaker)).toMatchObject({ failure: 1, inFlight: 0 });
-  });
-
-  it('counts a refused connection as a failure (ECONNREFUSED)', async () => {
-    const port = await closedPort();
-    const origin = `http://127.0.0.1:${port}`;
-    const b = registry.get(origin, { clock: createTestClock() });
-    const { error } = await send('/', {}, origin);
-    expect((error as AxiosError).code).toBe('ECONNREFUSED');
-    expect(counts(b)).toMatchObject({ failure: 1, inFlight: 0 });
-  });
-
-  it('counts an unresolvable host as a failure (ENOTFOUND or EAI_AGAIN)', async () => {
-    const origin = 'http://tripswitch-test.invalid:80';
-    const b = registry.get(origin, { clock: createTestClock() });
-    const { error } = await send('/', { timeout: 5000 }, 'http://tripswitch-test.invalid');
-    expect(['ENOTFOUND', 'EAI_AGAIN']).toContain((error as AxiosError).code);
-    expect(counts(b)).toMatchObject({ failure: 1, inFlight: 0 });
   });
 
   it('ignores a request cancelled in flight (signal or cancelToken)', async () => {
@@ -109,14 +56,6 @@ describe('classification of real requests (default isFailure)', () => {
     source.cancel('stop');
     expect(axios.isCancel((await legacy).error)).toBe(true);
     expect(counts(breaker)).toMatchObject({ ignored: 2, failure: 0, success: 0, inFlight: 0 });
-  });
-
-  it('takes no permit for a request cancelled before it is sent', async () => {
-    const before = upstream.requests;
-    const { error } = await send('/', { signal: AbortSignal.abort() });
-    expect(axios.isCancel(error)).toBe(true);
-    expect(counts(breaker)).toMatchObject({ success: 0, failure: 0, ignored: 0, rejected: 0 });
-    expect(upstream.requests).toBe(before);
   });
 
   it('classifies the status, not whether Axios resolved: validateStatus variations', async () => {
@@ -180,48 +119,44 @@ describe('defaultIsFailure', () => {
   });
 });
 
-describe('classifyError', () => {
+describe('isCancellation and isNotSent', () => {
   const config = { headers: new axios.AxiosHeaders() };
 
-  it('ignores cancellations and unsent requests before asking isFailure', () => {
-    const asked: unknown[] = [];
-    const isFailure = (e: unknown) => {
-      asked.push(e);
-      return true;
-    };
-    expect(classifyError(new CanceledError(), config, undefined, isFailure)).toBe('ignore');
-    expect(classifyError(new AxiosError('x', 'ERR_INVALID_URL'), config, undefined, isFailure)).toBe(
-      'ignore',
-    );
+  it('tell cancellations and unsent requests (the errors the guard skips) from the rest', () => {
+    expect(isCancellation(new CanceledError(), config)).toBe(true);
+    expect(isNotSent(new AxiosError('x', 'ERR_INVALID_URL'))).toBe(true);
     const aborted = { ...config, signal: AbortSignal.abort() };
-    expect(classifyError(new AxiosError('x', 'ECONNRESET'), aborted, undefined, isFailure)).toBe('ignore');
-    expect(asked).toEqual([]);
-    expect(classifyError(new AxiosError('x', 'ECONNRESET'), config, () => true, isFailure)).toBe('ignore');
-    expect(classifyError(new AxiosError('x', 'ECONNRESET'), config, undefined, isFailure)).toBe('failure');
-    expect(classifyError(new AxiosError('x', 'ECONNRESET'), config, undefined, () => false)).toBe('success');
+    expect(isCancellation(new AxiosError('x', 'ECONNRESET'), aborted)).toBe(true);
+    expect(isCancellation(new AxiosError('x', 'ECONNRESET'), config)).toBe(false);
+    expect(isNotSent(new AxiosError('x', 'ECONNRESET'))).toBe(false);
   });
 
   it('treats ERR_BAD_REQUEST as unsent only without a response (with one it is a 4xx)', () => {
     expect(isNotSent(new AxiosError('x', 'ERR_BAD_REQUEST'))).toBe(true);
     const r = { status: 400, statusText: '', headers: {}, config, data: null };
     expect(isNotSent(new AxiosError('x', 'ERR_BAD_REQUEST', undefined, undefined, r as never))).toBe(false);
-    expect(isNotSent(new AxiosError('x', 'ECONNRESET'))).toBe(false);
   });
 });
 
-describe('retryAfterOf', () => {
-  const now = Date.UTC(2025, 0, 1, 12, 0, 0);
-
-  it('only reads 429 and 503 answers, from plain or AxiosHeaders headers, capped at maxMs', () => {
-    const answer = (status: number, headers: unknown) => ({ status, headers });
-    expect(retryAfterOf(answer(503, { 'retry-after': '7' }), now, 600_000)).toBe(7000);
-    expect(retryAfterOf(answer(429, new axios.AxiosHeaders({ 'Retry-After': '3' })), now, 600_000)).toBe(
-      3000,
+describe('axiosAnswers', () => {
+  it('reads headers from plain or AxiosHeaders headers, of a response or an error response', () => {
+    const answer = (headers: unknown) => ({ status: 503, headers });
+    expect(axiosAnswers.headerOf(answer({ 'retry-after': '7' }), 'retry-after')).toBe('7');
+    expect(axiosAnswers.headerOf(answer(new axios.AxiosHeaders({ 'Retry-After': '3' })), 'retry-after')).toBe(
+      '3',
     );
-    expect(retryAfterOf(answer(503, { 'retry-after': ['9', '1'] }), now, 600_000)).toBe(9000);
-    expect(retryAfterOf(answer(503, { 'retry-after': '86400' }), now, 60_000)).toBe(60_000);
-    expect(retryAfterOf(answer(500, { 'retry-after': '7' }), now, 600_000)).toBeUndefined();
-    expect(retryAfterOf(answer(200, { 'retry-after': '7' }), now, 600_000)).toBeUndefined();
-    expect(retryAfterOf(new AxiosError('x', 'ECONNRESET'), now, 600_000)).toBeUndefined();
+    expect(axiosAnswers.headerOf(answer({ 'retry-after': ['9', '1'] }), 'retry-after')).toBe('9');
+    const config = { headers: new axios.AxiosHeaders() };
+    const r = { status: 429, statusText: '', headers: { date: 'd' }, config, data: null };
+    expect(axiosAnswers.headerOf(new AxiosError('x', 'E', undefined, undefined, r as never), 'date')).toBe(
+      'd',
+    );
+    expect(axiosAnswers.headerOf(new AxiosError('x', 'ECONNRESET'), 'retry-after')).toBeUndefined();
+  });
+
+  it('records the status of a failing answer, else the error itself', () => {
+    const error = new AxiosError('x', 'ECONNRESET');
+    expect(axiosAnswers.failureOf(error)).toBe(error);
+    expect(axiosAnswers.failureOf({ status: 502, headers: {} })).toBe(502);
   });
 });

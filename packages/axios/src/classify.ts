@@ -1,8 +1,8 @@
-import { honoursRetryAfter, isFailureStatus, parseRetryAfter } from '@tripswitch/core/http';
+import { type ClientAnswers, type ClientOutcome, isFailureStatus } from '@tripswitch/core/http';
 import type { InternalAxiosRequestConfig } from 'axios';
 
 /** How a finished request counts for its breaker. */
-export type Outcome = 'success' | 'failure' | 'ignore';
+export type Outcome = ClientOutcome;
 
 /**
  * Error codes of requests that were never sent as asked: invalid options, a bad URL or header, a body
@@ -99,21 +99,6 @@ export function isNotSent(error: unknown): boolean {
   return responseOf(error) === undefined;
 }
 
-/**
- * @internal How a request that Axios rejected counts: cancellations and requests never sent are ignored,
- * then core's `ignore` and the `isFailure` hook decide.
- */
-export function classifyError(
-  error: unknown,
-  config: InternalAxiosRequestConfig,
-  ignore: ((error: unknown) => boolean) | undefined,
-  isFailure: (errorOrResponse: unknown) => boolean,
-): Outcome {
-  if (isCancellation(error, config) || isNotSent(error)) return 'ignore';
-  if (ignore?.(error) === true) return 'ignore';
-  return isFailure(error) ? 'failure' : 'success';
-}
-
 /** Reads a header from Axios headers (an `AxiosHeaders` or, before Axios normalises them, a plain object). */
 function header(headers: unknown, name: string): string | undefined {
   if (!isObject(headers)) return undefined;
@@ -123,13 +108,10 @@ function header(headers: unknown, name: string): string | undefined {
   return typeof raw === 'string' ? raw : undefined;
 }
 
-/**
- * @internal The open period an upstream asked for: a 429 or 503 with a usable `Retry-After`, in ms,
- * at most `maxMs`.
- */
-export function retryAfterOf(errorOrResponse: unknown, nowMs: number, maxMs: number): number | undefined {
-  const response = responseOf(errorOrResponse);
-  if (response === undefined || !honoursRetryAfter(response.status)) return undefined;
-  const value = header(response.headers, 'retry-after');
-  return parseRetryAfter(value, header(response.headers, 'date'), nowMs, maxMs);
-}
+/** @internal How the client guard of `@tripswitch/core/http` reads Axios responses and errors. */
+export const axiosAnswers: ClientAnswers = {
+  statusOf,
+  headerOf: (errorOrResponse, name) => header(responseOf(errorOrResponse)?.headers, name),
+  failureOf: (errorOrResponse) => statusOf(errorOrResponse) ?? errorOrResponse,
+  defaultIsFailure,
+};

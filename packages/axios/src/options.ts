@@ -1,8 +1,9 @@
 import {
   type BreakerOptionsForClient,
-  DEFAULT_MAX_RETRY_AFTER,
+  CLIENT_DEFAULTS,
   type HttpClientOptions,
   type ResolvedHttpClientOptions,
+  refusedClientOptions,
   resolveHttpClientOptions,
 } from '@tripswitch/core/http';
 import type { InternalAxiosRequestConfig } from 'axios';
@@ -88,19 +89,12 @@ export interface AxiosBreakerOptions extends HttpClientOptions<InternalAxiosRequ
 /** @internal options after validation, with defaults applied. */
 export type ResolvedAxiosOptions = ResolvedHttpClientOptions<InternalAxiosRequestConfig, FallbackResponse>;
 
-/** The defaults of the Axios-specific options. */
-export const AXIOS_DEFAULTS = Object.freeze({
-  respectRetryAfter: true,
-  /** 10 minutes: a longer `Retry-After` opens the circuit for this long. */
-  maxRetryAfter: DEFAULT_MAX_RETRY_AFTER,
-});
+/** The defaults of the Axios-specific options (those of every client adapter). */
+export const AXIOS_DEFAULTS = CLIENT_DEFAULTS;
 
-const NOT_FOR_AXIOS: Readonly<Record<string, string>> = {
-  name: 'breakers are named per upstream by `key`',
-  timeout: "use Axios's own `timeout` option: a timed-out request counts as a failure",
-  isResultFailure: 'use `isFailure`, which receives responses as well as errors',
-  initialState: 'restore a breaker with `registry.get(name, { initialState })` before the first request',
-};
+const NOT_FOR_AXIOS = refusedClientOptions(
+  "use Axios's own `timeout` option: a timed-out request counts as a failure",
+);
 
 /**
  * @internal Validates `withBreaker` options and applies defaults. The core options are checked here, at

@@ -1,18 +1,15 @@
 import { BreakerRegistry, createTestClock } from '@tripswitch/core';
-import { describeAxiosTelemetry } from '../../testkit/src/telemetry/axios-telemetry-contract.js';
-import { sdk2 } from '../../testkit/src/telemetry/sdk2.js';
-import { startUpstream } from './test-support.js';
+import { describeClientTelemetry } from '@tripswitch/testkit/telemetry/client-telemetry-contract';
+import { sdk2 } from '@tripswitch/testkit/telemetry/sdk2';
+import { axiosTelemetryDeps } from './test-support.js';
 
-// The same bodies run on SDK 3.x and Node 24 in test/sdk3.
-describeAxiosTelemetry(
+// The same bodies run on SDK 3.x and Node 24 in test-sdk3.
+describeClientTelemetry(
   sdk2,
   { BreakerRegistry, createTestClock },
-  {
-    load: async () => {
-      const { default: axios } = await import('axios');
-      const { withBreaker, isCircuitOpenError } = await import('./index.js');
-      return { axios, withBreaker, isCircuitOpenError };
-    },
-    startUpstream: () => startUpstream(),
-  },
+  axiosTelemetryDeps(async () => {
+    const { default: axios } = await import('axios');
+    const { withBreaker, isCircuitOpenError } = await import('./index.js');
+    return { axios, withBreaker, isCircuitOpenError };
+  }),
 );

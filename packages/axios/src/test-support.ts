@@ -1,163 +1,19 @@
 /**
- * Test support (not part of the package's exports). `startUpstream` is a real HTTP server on 127.0.0.1
- * that answers the way a test tells it to. The answer is the server's `mode`, or, per request, the query string:
- * `?status=503&retryAfter=5&delay=20`, `?do=reset`, `?do=hang`.
+ * Test support of the Axios adapter (not part of the package's exports): the harness of its own tests.
+ * The upstream and the other shared helpers come from the testkit.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { BreakerRegistry, type CircuitBreaker, createTestClock, type TestClock } from '@tripswitch/core';
-import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
-import { afterEach, beforeEach, expect } from 'vitest';
+import type { BreakerRegistry, CircuitBreaker, TestClock } from '@tripswitch/core';
+import { useClientHarness } from '@tripswitch/testkit/client-harness';
+import type { ClientTelemetryDeps } from '@tripswitch/testkit/telemetry/client-telemetry-contract';
+import { startUpstream, type Upstream } from '@tripswitch/testkit/upstream';
+import axios, { type AxiosInstance, type AxiosStatic, type CreateAxiosDefaults } from 'axios';
+import { expect } from 'vitest';
 import { type AxiosBreakerOptions, withBreaker } from './index.js';
 
-/** What the upstream does with a request. */
-export type UpstreamMode =
-  | {
-      readonly status: number;
-      /** Extra response headers (`Retry-After`, `Date`). */
-      readonly headers?: Readonly<Record<string, string>>;
-      /** Answer after this many ms of real time (a slow upstream). */
-      readonly delayMs?: number;
-    }
-  /** Destroy the socket without answering: the client sees ECONNRESET. */
-  | 'reset'
-  /** Never answer: the client's own timeout has to end the request. */
-  | 'hang';
-
-export interface Upstream {
-  /** `http://127.0.0.1:<port>` */
-  readonly origin: string;
-  readonly port: number;
-  /** Requests received so far (every one, whatever the mode). */
-  readonly requests: number;
-  /** TCP connections accepted so far. */
-  readonly connections: number;
-  /** The answer for requests without a query string. */
-  mode: UpstreamMode;
-  /** Resolves once the upstream has received `count` requests in all (at once if it already has). */
-  whenRequests(count: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-function modeFrom(req: IncomingMessage, fallback: UpstreamMode): UpstreamMode {
-  const query = new URL(req.url ?? '/', 'http://upstream').searchParams;
-  const action = query.get('do');
-  if (action === 'reset' || action === 'hang') return action;
-  const status = query.get('status');
-  if (status === null && query.get('delay') === null) return fallback;
-  const headers: Record<string, string> = {};
-  const retryAfter = query.get('retryAfter');
-  if (retryAfter !== null) headers['retry-after'] = retryAfter;
-  return { status: Number(status ?? 200), headers, delayMs: Number(query.get('delay') ?? 0) };
-}
-
-/** Starts an upstream on 127.0.0.1, port 0. */
-export async function startUpstream(mode: UpstreamMode = { status: 200 }): Promise<Upstream> {
-  let requests = 0;
-  let connections = 0;
-  let current = mode;
-  const timers = new Set<NodeJS.Timeout>();
-  const waiters: Array<{ count: number; resolve: () => void }> = [];
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests++;
-    for (const waiter of waiters.filter((w) => w.count <= requests)) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-    const m = modeFrom(req, current);
-    if (m === 'reset') {
-      req.socket.destroy();
-      return;
-    }
-    if (m === 'hang') return;
-    const send = () => {
-      if (res.destroyed) return;
-      res.writeHead(m.status, { 'content-type': 'application/json', ...m.headers });
-      res.end(JSON.stringify({ status: m.status, path: req.url }));
-    };
-    if (!m.delayMs) {
-      send();
-      return;
-    }
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      send();
-    }, m.delayMs);
-    timers.add(timer);
-  });
-  server.on('connection', () => {
-    connections++;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    get requests() {
-      return requests;
-    },
-    get connections() {
-      return connections;
-    },
-    get mode() {
-      return current;
-    },
-    set mode(next: UpstreamMode) {
-      current = next;
-    },
-    whenRequests: (count) =>
-      count <= requests
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => waiters.push({ count, resolve })),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A port on 127.0.0.1 that nothing listens on (a server was bound to it and closed): connecting is refused. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** A small seeded PRNG (mulberry32), so a randomised test replays the same run every time. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A breaker's outcome counts, for compact assertions. */
-export function counts(breaker: CircuitBreaker<unknown>): {
-  success: number;
-  failure: number;
-  ignored: number;
-  rejected: number;
-  inFlight: number;
-} {
-  const m = breaker.getMetrics();
-  return {
-    success: m.successCount,
-    failure: m.failureCount,
-    ignored: m.ignoredCount,
-    rejected: m.rejectedCount,
-    inFlight: m.inFlight,
-  };
-}
+export { counts } from '@tripswitch/testkit/breaker-counts';
+export { rejectionOf } from '@tripswitch/testkit/rejection-of';
+export { seededRandom } from '@tripswitch/testkit/seeded-random';
+export { closedPort, startUpstream, type Upstream, type UpstreamMode } from '@tripswitch/testkit/upstream';
 
 /** What each test of a file using {@link useHarness} gets afresh. */
 export interface Harness {
@@ -172,50 +28,56 @@ export interface Harness {
   breaker(name?: string): CircuitBreaker<never>;
 }
 
-/** Registers hooks that start an upstream, a registry and a test clock before each test, and stop them after. */
+/** The testkit's client harness, plus an Axios instance with a breaker installed on its upstream. */
 export function useHarness(): Harness {
-  let upstream: Upstream | undefined;
-  let registry = new BreakerRegistry();
-  let clock = createTestClock();
-  beforeEach(async () => {
-    upstream = await startUpstream();
-    registry = new BreakerRegistry();
-    clock = createTestClock();
-  });
-  afterEach(async () => {
-    await upstream?.close();
-    upstream = undefined;
-  });
+  const base = useClientHarness();
   const h: Harness = {
     get upstream() {
-      if (upstream === undefined) throw new Error('the upstream runs only inside a test');
-      return upstream;
+      return base.upstream;
     },
     get registry() {
-      return registry;
+      return base.registry;
     },
     get clock() {
-      return clock;
+      return base.clock;
     },
     client(options = {}, defaults = {}) {
       const http = axios.create({ baseURL: h.upstream.origin, ...defaults });
-      withBreaker(http, { registry, clock, ...options });
+      withBreaker(http, { registry: base.registry, clock: base.clock, ...options });
       return http;
     },
     breaker(name = h.upstream.origin) {
-      expect(registry.has(name)).toBe(true);
-      return registry.get(name);
+      expect(base.registry.has(name)).toBe(true);
+      return base.registry.get(name);
     },
   };
   return h;
 }
 
-/** Awaits a request that must reject and returns what it rejected with (throws if it resolved). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the request to reject, but it resolved');
+/** What the client telemetry contract needs of Axios and this package (the sources, or the build). */
+export interface AxiosModules {
+  readonly axios: AxiosStatic;
+  readonly withBreaker: typeof withBreaker;
+  readonly isCircuitOpenError: (error: unknown) => boolean;
+}
+
+/** The Axios adapter for the testkit's client telemetry contract, under the HTTP instrumentation. */
+export function axiosTelemetryDeps(load: () => Promise<AxiosModules>): ClientTelemetryDeps {
+  return {
+    label: 'axios',
+    instrumentation: (line) => line.instrumentations.http(),
+    resetErrorType: 'ECONNRESET',
+    startUpstream: () => startUpstream(),
+    async load() {
+      const m = await load();
+      return {
+        isCircuitOpenError: m.isCircuitOpenError,
+        client(options) {
+          const http = m.axios.create();
+          m.withBreaker(http, options);
+          return { send: (url, request = {}) => http.request({ url, method: request.method ?? 'GET' }) };
+        },
+      };
+    },
+  };
 }

@@ -3,9 +3,8 @@ import {
   type CircuitOpenError,
   isCircuitOpenError,
   type Permit,
-  safeHook,
 } from '@tripswitch/core';
-import { clientAttributes, originOf, show } from '@tripswitch/core/http';
+import { type ClientGuard, clientAttributes, createClientGuard, show } from '@tripswitch/core/http';
 import axios, {
   type AxiosAdapter,
   type AxiosInstance,
@@ -13,7 +12,7 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { classifyError, defaultIsFailure, retryAfterOf, statusOf } from './classify.js';
+import { axiosAnswers, isCancellation, isNotSent } from './classify.js';
 import {
   type AxiosBreakerOptions,
   type FallbackResponse,
@@ -56,11 +55,10 @@ type AdapterConfig = AxiosRequestConfig['adapter'];
 /** Each adapter this module installed → the adapter it wraps, and the defaults object it was put on. */
 const installed = new WeakMap<AxiosAdapter, { readonly transport: AdapterConfig; readonly on: object }>();
 
-/** One installation: its options, and its user hooks wrapped so that a throwing one never breaks a request. */
+/** One installation: its options, and the guard that names breakers and settles permits. */
 interface Installation {
   readonly o: ResolvedAxiosOptions;
-  readonly isFailure: (errorOrResponse: unknown) => boolean;
-  readonly ignore: ((error: unknown) => boolean) | undefined;
+  readonly guard: ClientGuard<InternalAxiosRequestConfig>;
 }
 
 /**
@@ -127,33 +125,15 @@ export function withBreaker(instance: AxiosInstance, options?: AxiosBreakerOptio
 }
 
 function createBreakerAdapter(o: ResolvedAxiosOptions, transport: AdapterConfig): AxiosAdapter {
-  const hooks = safeHook('withBreaker', o.onListenerError);
-  const isFailure = o.isFailure ?? defaultIsFailure;
-  const ignore = o.ignore;
-  const i: Installation = {
-    o,
-    // Only an exact `true` counts; a hook that throws counts as a failure (isFailure) or not ignored.
-    isFailure: (value) => hooks.judge('isFailure', isFailure, value, true),
-    ignore: ignore === undefined ? undefined : (error) => hooks.judge('ignore', ignore, error, false),
-  };
+  const i: Installation = { o, guard: createClientGuard(o, 'withBreaker', 'config', axiosAnswers) };
   return function tripswitchAdapter(config) {
     try {
       const send = axios.getAdapter(transport ?? axios.defaults.adapter, config);
       if (config.breaker === false) return send(config);
       const url = requestUrl(config);
-      let name: string | undefined;
-      if (o.key !== undefined) {
-        name = o.key(config);
-        if (typeof name !== 'string' || name === '') {
-          throw new TypeError(`key(config) must return a non-empty string, got ${show(name)}`);
-        }
-      } else if (url !== undefined) {
-        name = originOf(url);
-      } else {
-        // Not an absolute URL: Axios rejects the request without sending it; there is no upstream to guard.
-        return send(config);
-      }
-      const breaker = o.registry.get(name, o.core);
+      const breaker = i.guard.breakerFor(config, url);
+      // Not an absolute URL: Axios rejects the request without sending it; there is no upstream to guard.
+      if (breaker === undefined) return send(config);
       const permit = breaker.admit({ attributes: clientAttributes(config.method, url) });
       if (isCircuitOpenError(permit)) return rejected(o, permit, config);
       return admitted(i, breaker, permit, send, config);
@@ -191,55 +171,16 @@ function admitted(
   }
   return pending.then(
     function onAnswer(response) {
-      try {
-        if (i.isFailure(response)) {
-          permit.failure(statusOf(response) ?? response);
-          openForRetryAfter(i.o, breaker, response, permit);
-        } else {
-          permit.success();
-        }
-      } finally {
-        // Only reached unsettled if the code above threw: the permit must not leak either way.
-        if (!permit.settled) permit.ignore();
-      }
+      i.guard.answered(breaker, permit, response);
       return response;
     },
     function onError(error: unknown) {
-      let failed = false;
-      try {
-        const outcome = classifyError(error, config, i.ignore, i.isFailure);
-        if (outcome === 'failure') {
-          failed = true;
-          permit.failure(statusOf(error) ?? error);
-          openForRetryAfter(i.o, breaker, error, permit);
-        } else if (outcome === 'success') {
-          permit.success();
-        } else {
-          permit.ignore();
-        }
-      } finally {
-        if (!permit.settled) permit.ignore();
-      }
-      if (failed && i.o.fallback !== undefined) return fallbackResponse(i.o, error, config);
+      const skip = isCancellation(error, config) || isNotSent(error);
+      const outcome = i.guard.failed(breaker, permit, error, skip);
+      if (outcome === 'failure' && i.o.fallback !== undefined) return fallbackResponse(i.o, error, config);
       throw error;
     },
   );
-}
-
-/**
- * Opens the circuit for the period a failing 429 or 503 asked for. Called after the failure is recorded:
- * if that failure opened the circuit itself, `openFor` only lengthens the open period (it never shortens
- * one, so a longer `resetTimeout` wins); otherwise it opens it with reason `retry_after`.
- */
-function openForRetryAfter(
-  o: ResolvedAxiosOptions,
-  breaker: CircuitBreaker<never>,
-  answer: unknown,
-  cause: Permit,
-): void {
-  if (!o.respectRetryAfter) return;
-  const ms = retryAfterOf(answer, Date.now(), o.maxRetryAfter);
-  if (ms !== undefined) breaker.openFor(ms, { reason: 'retry_after', cause });
 }
 
 async function fallbackResponse(

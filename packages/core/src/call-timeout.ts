@@ -34,8 +34,8 @@ export async function runWithTimeout<T>(
       controller.abort(error);
       reject(error);
     }, timeoutMs);
-    // A pending call keeps the process alive by itself; the deadline should not.
-    timer.unref?.();
+    // Not unref'd: a call pending on something that holds no handle (a promise nobody settles) must still
+    // time out rather than vanish when the process exits. The timer lives only while the call is in flight.
   });
   try {
     const result = await Promise.race([start(controller.signal), deadline]);

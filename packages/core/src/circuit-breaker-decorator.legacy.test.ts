@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { circuitBreaker } from './circuit-breaker-decorator.js';
+import { isCallTimeoutError } from './errors.js';
 import { BreakerRegistry } from './registry.js';
 
 /**
@@ -31,6 +32,30 @@ describe('circuitBreaker decorator (experimentalDecorators)', () => {
     await expect(client.add(5)).resolves.toBe(15);
     await expect(client.add(-1)).rejects.toThrow('negative');
     await expect(client.add(5)).rejects.toMatchObject({ code: 'CIRCUIT_OPEN', breakerName: 'Client.add' });
+  });
+
+  it("passes the call's signal to the last parameter with signal: 'last', honouring the caller's", async () => {
+    const registry = new BreakerRegistry({ telemetry: { enabled: false } });
+    const ids: string[] = [];
+    class Orders {
+      fetch(id: string, signal?: AbortSignal): Promise<string> {
+        ids.push(id);
+        return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+      }
+    }
+    legacyDecorate(
+      circuitBreaker({ registry, timeout: 60_000, signal: 'last' }) as MethodDecorator,
+      Orders.prototype,
+      'fetch',
+    );
+    const caller = new AbortController();
+    const pending = new Orders().fetch('o-1', caller.signal).catch((e: unknown) => e);
+    caller.abort(new Error('caller gave up'));
+    const error = await pending;
+    expect(isCallTimeoutError(error)).toBe(false);
+    expect(error).toMatchObject({ message: 'caller gave up' });
+    expect(ids).toEqual(['o-1']);
+    expect(registry.get('Orders.fetch').getMetrics()).toMatchObject({ ignoredCount: 1, failureCount: 0 });
   });
 
   it('refuses to decorate something that is not a method', () => {

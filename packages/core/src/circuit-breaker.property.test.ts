@@ -51,7 +51,7 @@ type Command =
 type ModelState =
   | { readonly kind: 'closed' }
   | { readonly kind: 'open'; until: number }
-  | { readonly kind: 'half_open'; running: number; succeeded: number }
+  | { readonly kind: 'half_open'; running: number; succeeded: number; readonly since: number }
   | { readonly kind: 'forced_open' }
   | { readonly kind: 'disabled' };
 
@@ -90,7 +90,7 @@ class Model {
   /** open → half_open once the open period is over (the breaker does it lazily; the test reads every step). */
   refresh(): void {
     if (this.state.kind === 'open' && this.now() >= this.state.until) {
-      this.go({ kind: 'half_open', running: 0, succeeded: 0 }, 'reset_timeout');
+      this.go({ kind: 'half_open', running: 0, succeeded: 0, since: this.now() }, 'reset_timeout');
     }
   }
 
@@ -105,6 +105,11 @@ class Model {
       // Trials that already succeeded keep their slot until the circuit closes.
       if (s.running + s.succeeded >= this.config.halfOpenMaxCalls) {
         this.rejected++;
+        // halfOpenTimeout (= resetTimeout here) after half-opening, trials still out are given up on.
+        if (s.running > 0 && this.now() - s.since >= this.config.resetTimeout) {
+          this.open(this.config.resetTimeout, 'trial_timeout');
+          return 'circuit_open';
+        }
         return 'half_open_full';
       }
       s.running++;
@@ -121,8 +126,9 @@ class Model {
     else this.ignored++;
     if (call.period !== this.period) return;
     const s = this.state;
-    if (s.kind === 'closed') {
-      if (outcome !== 'ignore') this.record(outcome === 'failure');
+    if (s.kind === 'closed' || s.kind === 'disabled') {
+      // Disabled: the numbers are kept current, but nothing opens.
+      if (outcome !== 'ignore') this.record(outcome === 'failure', s.kind === 'closed');
     } else if (s.kind === 'half_open') {
       s.running--;
       if (outcome === 'failure') {
@@ -177,13 +183,14 @@ class Model {
     return (this.recent.filter(Boolean).length / this.recent.length) * 100;
   }
 
-  private record(failed: boolean): void {
+  private record(failed: boolean, decides: boolean): void {
     this.consecutive = failed ? this.consecutive + 1 : 0;
     const w = this.config.window;
     if (w !== undefined) {
       this.recent.push(failed);
       if (this.recent.length > w.size) this.recent.shift();
     }
+    if (!decides) return;
     const threshold = this.config.failureThreshold;
     if (threshold !== undefined && this.consecutive >= threshold) {
       this.open(this.config.resetTimeout, 'consecutive_failures');

@@ -298,6 +298,19 @@ describe('CircuitBreaker', () => {
       expect(breaker.state).toBe('closed');
       expect(breaker.getMetrics()).toMatchObject({ failureCount: 1, consecutiveFailures: 0 });
     });
+
+    it('ignores openFor() caused by a stale permit (a late Retry-After), not by the permit that tripped it', () => {
+      const { breaker, stale, trial } = staleCall();
+      stale.failure(new Error('503'));
+      breaker.openFor(60_000, { reason: 'retry_after', cause: stale });
+      expect(breaker.state).toBe('half_open'); // the stale answer re-opened nothing
+      trial.failure(new Error('still down')); // re-opens, and its own Retry-After lengthens that
+      breaker.openFor(5000, { reason: 'retry_after', cause: trial });
+      expect(breaker.retryAfterMs).toBe(5000);
+      breaker.close();
+      breaker.openFor(10, { reason: 'manual' }); // without a cause it always applies
+      expect(breaker.state).toBe('open');
+    });
   });
 
   describe('permits', () => {
@@ -793,6 +806,23 @@ describe('CircuitBreaker', () => {
       expect(breaker.getMetrics().consecutiveFailures).toBe(0);
     });
 
+    it('keeps feeding the window while disabled (metrics-only), without ever opening', () => {
+      const { breaker } = setup({ window: { type: 'count', size: 4 }, minimumCalls: 4 });
+      fail(breaker, 4);
+      expect(breaker.getMetrics()).toMatchObject({ state: 'open', failureRate: 100 });
+      breaker.disable();
+      succeed(breaker, 2);
+      expect(breaker.getMetrics()).toMatchObject({ state: 'disabled', failureRate: 50, bufferedCalls: 4 });
+      succeed(breaker, 2);
+      expect(breaker.getMetrics()).toMatchObject({ failureRate: 0, consecutiveFailures: 0 });
+      fail(breaker, 4);
+      expect(breaker.getMetrics()).toMatchObject({
+        state: 'disabled',
+        failureRate: 100,
+        consecutiveFailures: 4,
+      });
+    });
+
     it('close() clears the deciding counts; reset() zeroes the lifetime counters too', () => {
       const { breaker } = setup({
         failureThreshold: 3,
@@ -949,6 +979,16 @@ describe('CircuitBreaker', () => {
       await expect(pending).rejects.toThrow('client went away');
       expect(breaker.getMetrics()).toMatchObject({ ignoredCount: 1, failureCount: 0, state: 'closed' });
     });
+
+    it('throws a TypeError for a missing fn, counted as nothing (not a dependency failure)', () => {
+      const { breaker } = setup({ failureThreshold: 1 });
+      expect(() => breaker.execute(undefined as never)).toThrow(
+        new TypeError('execute(fn) needs a function, got undefined'),
+      );
+      expect(() => breaker.execute('x' as never)).toThrow(TypeError);
+      expect(breaker.state).toBe('closed');
+      expect(breaker.getMetrics()).toMatchObject({ failureCount: 0, successCount: 0, inFlight: 0 });
+    });
   });
 
   describe('wrap', () => {
@@ -976,6 +1016,64 @@ describe('CircuitBreaker', () => {
       await expect(wrapped(2)).rejects.toBeInstanceOf(CircuitOpenError);
       expect(() => breaker.wrap(42 as never)).toThrow(new TypeError('wrap(fn) needs a function, got 42'));
     });
+
+    describe("{ signal: 'last' }", () => {
+      it('passes the call signal as the last declared parameter: the timeout cancels the call', async () => {
+        vi.useFakeTimers();
+        const { breaker } = setup({ timeout: 100 });
+        const seen: Array<AbortSignal | undefined> = [];
+        const fetchOrder = breaker.wrap(
+          (id: string, signal?: AbortSignal) =>
+            new Promise<string>((resolve, reject) => {
+              seen.push(signal);
+              signal?.addEventListener('abort', () => reject(signal.reason));
+              if (id === 'fast') resolve('done');
+            }),
+          { signal: 'last' },
+        );
+        expectTypeOf(fetchOrder).parameters.toEqualTypeOf<[id: string, signal?: AbortSignal]>();
+        await expect(fetchOrder('fast')).resolves.toBe('done');
+        const slow = rejection(fetchOrder('slow'));
+        await vi.advanceTimersByTimeAsync(100);
+        expect(await slow).toBeInstanceOf(CallTimeoutError);
+        expect(seen[1]?.aborted).toBe(true);
+        expect(seen[1]?.reason).toBeInstanceOf(CallTimeoutError);
+      });
+
+      it("takes an AbortSignal the caller passes there as the caller's signal, and pads left-out parameters", async () => {
+        const { breaker } = setup({ timeout: 1000 });
+        const args: unknown[][] = [];
+        const lookup = breaker.wrap(
+          (ip: string, precise?: boolean, signal?: AbortSignal) => {
+            args.push([ip, precise, signal]);
+            return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+          },
+          { signal: 'last' },
+        );
+        const controller = new AbortController();
+        const pending = rejection(lookup('192.0.2.1', true, controller.signal));
+        const [ip, precise, signal] = args[0] ?? [];
+        expect([ip, precise]).toEqual(['192.0.2.1', true]);
+        expect(signal).toBeInstanceOf(AbortSignal);
+        expect(signal).not.toBe(controller.signal); // the breaker's, which follows the caller's
+        controller.abort(new Error('user left'));
+        expect(await pending).toMatchObject({ message: 'user left' });
+        expect(breaker.getMetrics()).toMatchObject({ ignoredCount: 1, failureCount: 0 });
+
+        void lookup('192.0.2.2').catch(() => {});
+        expect(args[1]?.slice(0, 2)).toEqual(['192.0.2.2', undefined]);
+        expect(args[1]?.[2]).toBeInstanceOf(AbortSignal);
+      });
+
+      it('refuses a function with no parameter to take the signal, and other signal values', () => {
+        const { breaker } = setup();
+        expect(() => breaker.wrap(() => 1, { signal: 'last' })).toThrow(/must declare the signal/);
+        expect(() => breaker.wrap((_a = 1) => _a, { signal: 'last' })).toThrow(TypeError);
+        expect(() => breaker.wrap((a: number) => a, { signal: 'first' as never })).toThrow(
+          new TypeError(`wrap(fn, options): signal must be 'last', got "first"`),
+        );
+      });
+    });
   });
 
   describe('manual API', () => {
@@ -997,6 +1095,23 @@ describe('CircuitBreaker', () => {
       expect(breaker.allowRequest()).toBe(false);
       breaker.success();
       expect(breaker.state).toBe('closed');
+    });
+
+    it('judges failure(error) with isFailure and ignore, as execute() judges a thrown error', () => {
+      const { breaker } = setup({
+        failureThreshold: 1,
+        isFailure: (e) => (e as { status?: number }).status !== 404,
+        ignore: [NotFound],
+      });
+      breaker.allowRequest();
+      breaker.failure({ status: 404 });
+      breaker.allowRequest();
+      breaker.failure(new Gone());
+      expect(breaker.state).toBe('closed');
+      expect(breaker.getMetrics()).toMatchObject({ successCount: 1, ignoredCount: 1, failureCount: 0 });
+      breaker.allowRequest();
+      breaker.failure({ status: 500 });
+      expect(breaker.state).toBe('open');
     });
   });
 
@@ -1108,6 +1223,62 @@ describe('CircuitBreaker', () => {
       succeed(b, 2);
       expect(spy).toHaveBeenCalledTimes(2);
       expect(spy.mock.calls[1]?.[0]).toMatch(/breaker "b"/);
+    });
+  });
+
+  describe('a clock that throws', () => {
+    it('loses no call, rejects nothing unhandled, and reports it as a clock error', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        let reads = 0;
+        const clock = {
+          now: () => {
+            if (++reads % 2 === 0) throw new Error('clock broke');
+            return reads;
+          },
+        };
+        const sources: string[] = [];
+        const breaker = new CircuitBreaker({
+          ...off,
+          clock,
+          window: { type: 'count', size: 5 },
+          slowCallDuration: 10,
+          onListenerError: (_, source) => sources.push(source),
+        });
+        for (let i = 0; i < 20; i++) {
+          await expect(breaker.execute(() => i)).resolves.toBe(i);
+          await expect(breaker.execute(() => Promise.reject(new Error('down')))).rejects.toThrow('down');
+          breaker.tryAcquire()?.ignore();
+          breaker.close();
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(unhandled).toEqual([]);
+        expect(breaker.getMetrics()).toMatchObject({ inFlight: 0, successCount: 20, failureCount: 20 });
+        expect(sources.length).toBeGreaterThan(0);
+        expect(new Set(sources)).toEqual(new Set(['clock']));
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
+    it('stands in the last good reading for one that is not a finite number', () => {
+      let reading: unknown = 100;
+      const sources: string[] = [];
+      const breaker = new CircuitBreaker({
+        ...off,
+        clock: { now: () => reading as number },
+        failureThreshold: 1,
+        resetTimeout: 50,
+        onListenerError: (_, source) => sources.push(source),
+      });
+      breaker.acquire().failure();
+      reading = Number.NaN;
+      expect(breaker.getMetrics()).toMatchObject({ state: 'open', retryAfterMs: 50 });
+      expect(sources).toContain('clock');
+      reading = 150;
+      expect(breaker.state).toBe('half_open');
     });
   });
 

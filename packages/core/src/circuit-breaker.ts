@@ -1,8 +1,10 @@
-import type { Attributes, SpanContext } from '@opentelemetry/api';
-import { callFallback, isOwnTimeout, runWithTimeout } from './call-timeout.js';
+import type { Attributes } from '@opentelemetry/api';
+import { errorOutcome, judgedError, resultFailed } from './call-outcome.js';
+import { callFallback, runWithTimeout } from './call-timeout.js';
 import { checkDuration, show } from './check.js';
 import { type CircuitOpenError, createCircuitOpenError, type RejectionKind } from './errors.js';
 import { BreakerEmitter, type BreakerEventName, type BreakerListener, type Unsubscribe } from './events.js';
+import { LifetimeCounts } from './lifetime-counts.js';
 import { type CircuitBreakerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import {
   type AcquireOptions,
@@ -14,24 +16,26 @@ import {
   SUCCESS,
 } from './permit.js';
 import { ConsecutiveFailures } from './policies/consecutive-failures.js';
-import { CountWindow } from './policies/count-window.js';
+import { createWindow } from './policies/create-window.js';
+import { RateRule } from './policies/rate-rule.js';
 import type { RateWindow } from './policies/rate-window.js';
-import { TimeWindow } from './policies/time-window.js';
+import type { DecisionNumbers, TripDecision } from './policies/trip-decision.js';
 import { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
-import type { BreakerSnapshot } from './snapshot.js';
+import { callerSignal, type SignalArgument, signalPosition, withSignal } from './signal-argument.js';
+import { type BreakerSnapshot, restoredState, snapshotOf } from './snapshot.js';
 import {
   type CircuitState,
   CLOSED,
   DISABLED,
   FORCED_OPEN,
+  halfOpenDue,
   type InternalState,
+  msLeftOpen,
   type TransitionReason,
 } from './state.js';
-import {
-  BreakerTelemetry,
-  type DecisionNumbers,
-  globalTelemetryLive,
-} from './telemetry/breaker-telemetry.js';
+import type { BreakerTelemetry } from './telemetry/breaker-telemetry.js';
+import { activateTelemetry, type TelemetryMode, telemetryModeOf } from './telemetry/telemetry-activation.js';
+import type { TransitionOptions } from './transition-options.js';
 
 /** Options of {@link CircuitBreaker.execute}. */
 export interface ExecuteOptions extends AcquireOptions {
@@ -42,22 +46,14 @@ export interface ExecuteOptions extends AcquireOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Options of {@link CircuitBreaker.openFor} and {@link CircuitBreaker.close}. */
-export interface TransitionOptions {
-  /** The transition reason; `manual` unless given (the Axios adapter passes `retry_after`, fleet coordination `remote`). */
-  readonly reason?: TransitionReason;
+/** Options of {@link CircuitBreaker.wrap}. */
+export interface WrapOptions {
   /**
-   * The permit of the call that asked for it (an upstream's `Retry-After`): the transition span is then
-   * its child, as for a trip by a rule. Ignored by `close()`.
+   * `'last'`: the wrapped function receives the call's `AbortSignal` (aborted at the breaker's `timeout`)
+   * as its last declared parameter; an `AbortSignal` the caller passes there is the caller's signal.
+   * @defaultValue the function never sees the signal
    */
-  readonly cause?: Permit;
-  /**
-   * Who decided, when the decision came from elsewhere (another replica's breaker): set as the
-   * `tripswitch.breaker.origin` attribute of the transition span and count.
-   */
-  readonly origin?: string;
-  /** A span the transition span links to: the transition span of the replica where it was decided. */
-  readonly link?: SpanContext;
+  readonly signal?: SignalArgument;
 }
 
 /**
@@ -71,8 +67,10 @@ export type TrialGate = () => number;
 /** How getMetrics() shows an open circuit whose reset period is over (no trials have started). */
 const HALF_OPEN_DUE: InternalState = Object.freeze({
   kind: 'half_open',
+  trialDeadline: Number.POSITIVE_INFINITY,
   trialsInFlight: 0,
   trialSuccesses: 0,
+  slowTrials: 0,
 });
 
 /** A snapshot of a breaker's numbers, from {@link CircuitBreaker.getMetrics}. */
@@ -113,13 +111,14 @@ export interface BreakerMetrics {
 export class CircuitBreaker<TFallback = never> {
   /** The breaker's name, as given in the options. */
   readonly name: string;
-  /** @internal */
+  /** @internal the resolved options. */
   readonly _options: ResolvedOptions;
   private s: InternalState = CLOSED;
   /** Bumped on every state change; a permit from an older generation is stale and decides nothing. */
   private generation = 0;
   private readonly consecutive: ConsecutiveFailures;
   private readonly window: RateWindow | undefined;
+  private readonly rates: RateRule;
   /** Whether calls need a start time regardless of telemetry (the slow-call rule). */
   private readonly timesCalls: boolean;
   /** Whether outcomes need the time they settle at (a time window). */
@@ -132,40 +131,33 @@ export class CircuitBreaker<TFallback = never> {
   /** @internal made when there is somewhere to emit to: explicit providers, or an SDK registered globally. */
   _telemetry: BreakerTelemetry | undefined = undefined;
   /** Whether telemetry is on, and whether it has providers of its own (else it waits for a global SDK). */
-  private readonly telemetryMode: 'off' | 'global' | 'explicit';
-  private successCount = 0;
-  private failureCount = 0;
-  private ignoredCount = 0;
-  private rejectedCount = 0;
-  private timeoutCount = 0;
-  private stateChanges = 0;
+  private readonly telemetryMode: TelemetryMode;
+  private readonly counts = new LifetimeCounts();
   private inFlight = 0;
   /** The last state change and when it happened (breaker clock), for status pages; none before the first. */
   private last: { from: CircuitState; to: CircuitState; reason: TransitionReason; at: number } | undefined;
+  /** The permit whose settlement made the last state change, if one did (see `openFor`'s `cause`). */
+  private changedBy: BreakerPermit | undefined = undefined;
+  /** The clock's last good reading, for when it throws (see `now()`). */
+  private lastNow = 0;
 
   constructor(options: CircuitBreakerOptions<TFallback> = {}) {
     const o = resolveOptions(options as CircuitBreakerOptions<unknown>);
     this._options = o;
     this.name = o.name;
     this.consecutive = new ConsecutiveFailures(o.failureThreshold);
-    const w = o.window;
-    this.window =
-      w === undefined
-        ? undefined
-        : w.type === 'count'
-          ? new CountWindow(w.size)
-          : new TimeWindow(w.duration, w.buckets);
+    this.rates = new RateRule(
+      o.failureRateThreshold,
+      o.slowCallRateThreshold,
+      o.slowCallDuration !== undefined,
+      o.minimumCalls,
+    );
+    this.window = createWindow(o.window);
     this.timesCalls = o.slowCallDuration !== undefined;
-    this.stampsOutcomes = w?.type === 'time';
+    this.stampsOutcomes = o.window?.type === 'time';
     this.hooks = safeHook(`breaker "${o.name}"`, o.onListenerError as HookErrorHandler | undefined);
     if (o.initialState !== undefined) this.restore(o.initialState);
-    const t = o.telemetry;
-    this.telemetryMode =
-      t.enabled === false
-        ? 'off'
-        : t.tracerProvider !== undefined || t.meterProvider !== undefined
-          ? 'explicit'
-          : 'global';
+    this.telemetryMode = telemetryModeOf(o.telemetry);
     // With an SDK already there, the breaker joins `tripswitch.breaker.status` before its first call.
     this.telemetryFor(true);
   }
@@ -179,12 +171,13 @@ export class CircuitBreaker<TFallback = never> {
    *
    * @param fn - receives an `AbortSignal` when there is a `timeout` or a caller signal, else `undefined`.
    * @throws {@link CircuitOpenError} when rejected (unless `fallback` gives a value); {@link CallTimeoutError}
-   * when `timeout` elapses first.
+   * when `timeout` elapses first. TypeError at once, counted as nothing, when `fn` is not a function.
    */
   execute<T>(
     fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): Promise<T | TFallback> {
+    if (typeof fn !== 'function') throw new TypeError(`execute(fn) needs a function, got ${show(fn)}`);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const permit = this.decide(options?.attributes, true);
@@ -226,19 +219,32 @@ export class CircuitBreaker<TFallback = never> {
   }
 
   /**
-   * Returns a function with the same parameters as `fn` that calls it through {@link execute}.
+   * Returns a function with the same parameters as `fn` that calls it through {@link execute}. With
+   * `{ signal: 'last' }`, `fn`'s last declared parameter receives the call's `AbortSignal`.
    *
+   * @throws TypeError when `fn` is not a function, or `signal: 'last'` and `fn` declares no parameter.
    * @example
    * ```ts
    * const getUser = breaker.wrap((id: string) => fetchUser(id));
    * await getUser('42');
+   * const getOrder = breaker.wrap((id: string, signal?: AbortSignal) => fetchOrder(id, { signal }), { signal: 'last' });
    * ```
    */
   wrap<A extends unknown[], R>(
     fn: (...args: A) => R | PromiseLike<R>,
+    options?: WrapOptions,
   ): (...args: A) => Promise<Awaited<R> | TFallback> {
     if (typeof fn !== 'function') throw new TypeError(`wrap(fn) needs a function, got ${show(fn)}`);
+    const at = signalPosition('wrap(fn, options)', fn, options?.signal);
     const breaker = this;
+    if (at >= 0) {
+      return function wrapped(this: unknown, ...args: A) {
+        return breaker.execute<R>(
+          (signal) => fn.apply(this, withSignal(args, at, signal) as A),
+          callerSignal(args, at),
+        ) as Promise<Awaited<R> | TFallback>;
+      };
+    }
     return function wrapped(this: unknown, ...args: A) {
       return breaker.execute(() => fn.apply(this, args)) as Promise<Awaited<R> | TFallback>;
     };
@@ -300,13 +306,26 @@ export class CircuitBreaker<TFallback = never> {
     this.manualPermits?.shift()?.success();
   }
 
-  /** Reports the oldest outstanding {@link allowRequest} call as a failure; does nothing if there is none. */
+  /**
+   * Reports the oldest outstanding {@link allowRequest} call as failed with `error`, judged by `ignore` and
+   * `isFailure` as {@link execute} judges a thrown error; does nothing if there is none.
+   */
   failure(error?: unknown): void {
-    this.manualPermits?.shift()?.failure(error);
+    const permit = this.manualPermits?.shift();
+    if (permit !== undefined)
+      this._settle(permit as BreakerPermit, judgedError(this._options, this.hooks, error), error);
   }
 
   // ---------------------------------------------------------------------------------------------------
   // State and control
+
+  /**
+   * How long (ms) a trip keeps the circuit open before a trial: the resolved `resetTimeout` option
+   * (fleet coordination caps remote opens by a multiple of it).
+   */
+  get resetTimeout(): number {
+    return this._options.resetTimeout;
+  }
 
   /** The current state; reading it also performs a due open → half_open step. */
   get state(): CircuitState {
@@ -316,7 +335,7 @@ export class CircuitBreaker<TFallback = never> {
   /** Ms until trial calls are admitted: 0 unless open, `Infinity` while forced_open. */
   get retryAfterMs(): number {
     const s = this.current();
-    if (s.kind === 'open') return Math.max(0, s.halfOpenAt - this._options.clock.now());
+    if (s.kind === 'open') return msLeftOpen(s, this.now());
     return s.kind === 'forced_open' ? Number.POSITIVE_INFINITY : 0;
   }
 
@@ -331,26 +350,29 @@ export class CircuitBreaker<TFallback = never> {
    *
    * @param options.reason - the transition reason; `manual` unless given (the Axios adapter passes `retry_after`).
    * @param options.cause - the permit of the call that asked for it (an upstream's `Retry-After`): the
-   * transition span is then its child, as for a trip by a rule.
+   * transition span is then its child, as for a trip by a rule. A stale cause (admitted before the last
+   * state change, which its own outcome did not make) decides nothing, as its outcome does not: the call
+   * then does nothing.
    * @throws RangeError when `durationMs` is negative, NaN or infinite.
    */
   openFor(durationMs: number, options?: TransitionOptions): void {
     checkDuration('openFor(durationMs)', durationMs);
     const reason = options?.reason ?? 'manual';
+    const cause = options?.cause;
+    const own =
+      cause instanceof BreakerPermit && cause.breaker === (this as CircuitBreaker<unknown>)
+        ? cause
+        : undefined;
+    if (own !== undefined && own.generation !== this.generation && own !== this.changedBy) return;
     const s = this.current();
     if (s.kind === 'forced_open' || s.kind === 'disabled') return;
-    const now = this._options.clock.now();
+    const now = this.now();
     const until = now + durationMs;
     if (s.kind === 'open') {
       // Extending keeps the state, so there is no transition to report; only the end moves.
       if (until > s.halfOpenAt) this.s = { kind: 'open', openedAt: s.openedAt, halfOpenAt: until };
       return;
     }
-    const cause = options?.cause;
-    const own =
-      cause instanceof BreakerPermit && cause.breaker === (this as CircuitBreaker<unknown>)
-        ? cause
-        : undefined;
     this.transition({ kind: 'open', openedAt: now, halfOpenAt: until }, reason, own, undefined, options);
   }
 
@@ -369,12 +391,7 @@ export class CircuitBreaker<TFallback = never> {
   /** {@link close}, and also zeroes the lifetime counters reported by {@link getMetrics}. */
   reset(): void {
     this.close();
-    this.successCount = 0;
-    this.failureCount = 0;
-    this.ignoredCount = 0;
-    this.rejectedCount = 0;
-    this.timeoutCount = 0;
-    this.stateChanges = 0;
+    this.counts.restore();
   }
 
   /** Admits every call until {@link close}; outcomes are still counted and emitted, but decide nothing. */
@@ -409,30 +426,26 @@ export class CircuitBreaker<TFallback = never> {
     // a due open → half_open is reported as half_open and happens on the next call.
     const s: InternalState =
       this._peekState() === 'half_open' && this.s.kind === 'open' ? HALF_OPEN_DUE : this.s;
-    const now = this._options.clock.now();
+    const now = this.now();
     const w = this.window;
     w?.expire(now);
     const enough = w !== undefined && w.calls >= this._options.minimumCalls;
     return {
       name: this.name,
       state: s.kind,
-      successCount: this.successCount,
-      failureCount: this.failureCount,
-      ignoredCount: this.ignoredCount,
-      rejectedCount: this.rejectedCount,
-      timeoutCount: this.timeoutCount,
-      stateChanges: this.stateChanges,
+      successCount: this.counts.success,
+      failureCount: this.counts.failure,
+      ignoredCount: this.counts.ignored,
+      rejectedCount: this.counts.rejected,
+      timeoutCount: this.counts.timeout,
+      stateChanges: this.counts.stateChanges,
       consecutiveFailures: this.consecutive.count,
       failureRate: enough ? (w.failures / w.calls) * 100 : null,
       slowCallRate: enough && this._options.slowCallDuration !== undefined ? (w.slow / w.calls) * 100 : null,
       bufferedCalls: w?.calls ?? 0,
       inFlight: this.inFlight,
       retryAfterMs:
-        s.kind === 'open'
-          ? Math.max(0, s.halfOpenAt - now)
-          : s.kind === 'forced_open'
-            ? Number.POSITIVE_INFINITY
-            : 0,
+        s.kind === 'open' ? msLeftOpen(s, now) : s.kind === 'forced_open' ? Number.POSITIVE_INFINITY : 0,
     };
   }
 
@@ -448,23 +461,7 @@ export class CircuitBreaker<TFallback = never> {
   /** The state and counts as JSON; pass it back as `initialState` to restore the breaker. */
   toJSON(): BreakerSnapshot {
     const s = this.current();
-    const now = this._options.clock.now();
-    return {
-      version: 1,
-      name: this.name,
-      state: s.kind,
-      ...(s.kind === 'open' ? { retryAfterMs: Math.max(0, s.halfOpenAt - now) } : {}),
-      consecutiveFailures: this.consecutive.count,
-      ...(this.window ? { window: this.window.snapshot(now) } : {}),
-      counts: {
-        success: this.successCount,
-        failure: this.failureCount,
-        ignored: this.ignoredCount,
-        rejected: this.rejectedCount,
-        timeout: this.timeoutCount,
-        stateChanges: this.stateChanges,
-      },
-    };
+    return snapshotOf(this.name, s, this.now(), this.consecutive.count, this.window, this.counts.toJSON());
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -474,7 +471,7 @@ export class CircuitBreaker<TFallback = never> {
   _peekState(): CircuitState {
     const s = this.s;
     // With a trial gate a due circuit stays open until the gate, asked on the next call, lets it go.
-    return s.kind === 'open' && this.trialGate === undefined && this._options.clock.now() >= s.halfOpenAt
+    return s.kind === 'open' && this.trialGate === undefined && halfOpenDue(s, this.now())
       ? 'half_open'
       : s.kind;
   }
@@ -488,7 +485,7 @@ export class CircuitBreaker<TFallback = never> {
     | undefined {
     const t = this.last;
     if (t === undefined) return undefined;
-    return { from: t.from, to: t.to, reason: t.reason, ageMs: this._options.clock.now() - t.at };
+    return { from: t.from, to: t.to, reason: t.reason, ageMs: this.now() - t.at };
   }
 
   /** @internal admitted calls not settled yet (the registry evicts only idle breakers). */
@@ -500,14 +497,14 @@ export class CircuitBreaker<TFallback = never> {
   _failureRatio(): number | null {
     const w = this.window;
     if (w === undefined) return null;
-    w.expire(this._options.clock.now());
+    w.expire(this.now());
     return w.calls >= this._options.minimumCalls ? w.failures / w.calls : null;
   }
 
   /** @internal the current internal state, after a due open → half_open step. */
   private current(): InternalState {
     const s = this.s;
-    if (s.kind === 'open' && this._options.clock.now() >= s.halfOpenAt && this.trialWaitMs() === 0) {
+    if (s.kind === 'open' && halfOpenDue(s, this.now()) && this.trialWaitMs() === 0) {
       this.halfOpen();
     }
     return this.s;
@@ -528,26 +525,43 @@ export class CircuitBreaker<TFallback = never> {
     return typeof wait === 'number' && wait > 0 && Number.isFinite(wait) ? wait : 0;
   }
 
+  /**
+   * The clock's reading. A user's clock that throws (or answers something that is not a finite number)
+   * must not lose a call or crash the host through `execute()`'s side chain: it is reported as a `clock`
+   * hook error and the last good reading stands in.
+   */
+  private now(): number {
+    let t: unknown;
+    try {
+      t = this._options.clock.now();
+    } catch (error) {
+      this.hooks.report(error, 'clock');
+      return this.lastNow;
+    }
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      this.hooks.report(new TypeError(`clock.now() must return a finite number, got ${show(t)}`), 'clock');
+      return this.lastNow;
+    }
+    this.lastNow = t;
+    return t;
+  }
+
   /** The breaker's telemetry, made on first need; `now` re-reads the global SDK registration at once. */
   private telemetryFor(now: boolean): BreakerTelemetry | undefined {
-    const mode = this.telemetryMode;
-    if (mode === 'off' || (mode === 'global' && !globalTelemetryLive(now))) return undefined;
-    this._telemetry = new BreakerTelemetry(
-      this as CircuitBreaker<unknown>,
-      this._options.telemetry,
-      this._options.traceCalls,
-    );
+    const o = this._options;
+    this._telemetry = activateTelemetry(this, this.telemetryMode, o.telemetry, o.traceCalls, now);
     return this._telemetry;
   }
 
   /** The lazy open → half_open step, once the reset period is over. */
   private halfOpen(): void {
-    this.transition(
-      { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 },
-      'reset_timeout',
-      undefined,
-      undefined,
-    );
+    this.transition(this.trialPhase(), 'reset_timeout', undefined, undefined);
+  }
+
+  /** A fresh half_open state: no trials yet, and the time by which their verdict is due. */
+  private trialPhase(): InternalState {
+    const trialDeadline = this.now() + this._options.halfOpenTimeout;
+    return { kind: 'half_open', trialDeadline, trialsInFlight: 0, trialSuccesses: 0, slowTrials: 0 };
   }
 
   /**
@@ -562,18 +576,28 @@ export class CircuitBreaker<TFallback = never> {
     let trial = false;
     if (s.kind !== 'closed' && s.kind !== 'disabled') {
       if (s.kind === 'open') {
-        const now = this._options.clock.now();
-        if (now < s.halfOpenAt)
-          return this.reject(s.kind, 'circuit_open', s.halfOpenAt - now, attributes, wantError);
+        const now = this.now();
+        if (!halfOpenDue(s, now))
+          return this.reject(s.kind, 'circuit_open', msLeftOpen(s, now), attributes, wantError);
         if (this.trialGate !== undefined) {
           const wait = this.trialWaitMs();
           if (wait > 0) return this.reject(s.kind, 'trial_elsewhere', wait, attributes, wantError);
         }
         this.halfOpen();
         s = this.s;
+        // A stateChange listener may have moved the circuit on (openFor, forceOpen, close, disable): decide
+        // on the state it left. Open again means rejected, without a second lazy step in this call.
+        if (s.kind === 'open') {
+          return this.reject(s.kind, 'circuit_open', msLeftOpen(s, now), attributes, wantError);
+        }
       }
       if (s.kind === 'half_open') {
         if (s.trialsInFlight + s.trialSuccesses >= this._options.halfOpenMaxCalls) {
+          if (s.trialsInFlight > 0 && this.now() >= s.trialDeadline) {
+            // Trials that never settle must not hold the circuit half_open: they become stale.
+            this.open(this._options.resetTimeout, 'trial_timeout', undefined, undefined);
+            return this.reject('open', 'circuit_open', this._options.resetTimeout, attributes, wantError);
+          }
           return this.reject(s.kind, 'half_open_full', 0, attributes, wantError);
         }
         s.trialsInFlight++;
@@ -588,7 +612,7 @@ export class CircuitBreaker<TFallback = never> {
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
       this.generation,
-      timed ? this._options.clock.now() : Number.NaN,
+      timed ? this.now() : Number.NaN,
       s.kind,
       trial,
       attributes,
@@ -604,7 +628,7 @@ export class CircuitBreaker<TFallback = never> {
     attributes: Attributes | undefined,
     wantError: boolean,
   ): CircuitOpenError | undefined {
-    this.rejectedCount++;
+    this.counts.rejected++;
     const emitter = this.emitter;
     const listened = emitter?.has('reject') === true;
     const error =
@@ -622,11 +646,11 @@ export class CircuitBreaker<TFallback = never> {
     permit.settled = true;
     this.inFlight--;
     const o = this._options;
-    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? o.clock.now() : Number.NaN;
+    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this.now() : Number.NaN;
     const durationMs = now - permit.startedAt;
-    if (outcome === SUCCESS) this.successCount++;
-    else if (outcome === FAILURE) this.failureCount++;
-    else this.ignoredCount++;
+    if (outcome === SUCCESS) this.counts.success++;
+    else if (outcome === FAILURE) this.counts.failure++;
+    else this.counts.ignored++;
     const emitter = this.emitter;
     // A stateChange-only listener (fleet coordination) costs the settle path one field read.
     if (emitter?.outcomes === true) this.emitOutcome(emitter, permit, outcome, error, durationMs);
@@ -634,53 +658,49 @@ export class CircuitBreaker<TFallback = never> {
     if (permit.generation !== this.generation) return; // stale: counted above, decides nothing
 
     const s = this.s;
-    if (s.kind === 'closed') {
-      if (outcome !== IGNORED) this.record(outcome === FAILURE, durationMs, now, permit);
+    if (s.kind === 'closed' || s.kind === 'disabled') {
+      // Disabled is metrics-only: the rules keep their numbers current but open nothing.
+      if (outcome !== IGNORED) this.record(outcome === FAILURE, durationMs, now, permit, s.kind === 'closed');
     } else if (s.kind === 'half_open') {
       s.trialsInFlight--;
       if (outcome === FAILURE) {
         this.open(o.resetTimeout, 'trial_failed', permit, undefined);
-      } else if (outcome === SUCCESS && ++s.trialSuccesses >= o.halfOpenMaxCalls) {
-        this.transition(CLOSED, 'trial_succeeded', permit, undefined);
+      } else if (outcome === SUCCESS) {
+        if (o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration) s.slowTrials++;
+        if (++s.trialSuccesses >= o.halfOpenMaxCalls) this.trialVerdict(s.slowTrials, permit);
       }
     }
   }
 
-  /** Feeds a closed-state outcome to the rules and opens the circuit when one says so. */
-  private record(failed: boolean, durationMs: number, now: number, permit: BreakerPermit): void {
+  /**
+   * Every trial succeeded: the circuit closes unless the slow-call rule, applied to the trials, says the
+   * dependency is still too slow (then it re-opens, reason `slow_call_rate`).
+   */
+  private trialVerdict(slowTrials: number, permit: BreakerPermit): void {
+    const tooSlow = this.rates.slowCalls(slowTrials, this._options.halfOpenMaxCalls);
+    if (tooSlow !== undefined) this.open(this._options.resetTimeout, tooSlow.reason, permit, tooSlow.numbers);
+    else this.transition(CLOSED, 'trial_succeeded', permit, undefined);
+  }
+
+  /** Feeds an outcome to the rules and, when `decides`, opens the circuit when one says so. */
+  private record(
+    failed: boolean,
+    durationMs: number,
+    now: number,
+    permit: BreakerPermit,
+    decides: boolean,
+  ): void {
     const o = this._options;
-    const slow = o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration;
-    let reason: TransitionReason | undefined;
+    let decision: TripDecision | undefined;
     if (!failed) this.consecutive.success();
-    else if (this.consecutive.failure()) reason = 'consecutive_failures';
+    else decision = this.consecutive.failure();
     const w = this.window;
-    if (w === undefined) {
-      if (reason !== undefined) {
-        this.open(o.resetTimeout, reason, permit, {
-          consecutiveFailures: this.consecutive.count,
-          threshold: o.failureThreshold as number,
-        });
-      }
-      return;
+    if (w !== undefined) {
+      w.record(failed, o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration, now);
+      if (decides) decision ??= this.rates.decide(w);
     }
-    w.record(failed, slow, now);
-    let numbers: DecisionNumbers | undefined;
-    if (reason !== undefined) {
-      numbers = { consecutiveFailures: this.consecutive.count, threshold: o.failureThreshold as number };
-    } else if (w.calls >= o.minimumCalls) {
-      if (w.failures > 0 && w.failures * 100 >= o.failureRateThreshold * w.calls) {
-        reason = 'failure_rate';
-        numbers = { failureRate: w.failures / w.calls, threshold: o.failureRateThreshold / 100 };
-      } else if (
-        o.slowCallDuration !== undefined &&
-        w.slow > 0 &&
-        w.slow * 100 >= o.slowCallRateThreshold * w.calls
-      ) {
-        reason = 'slow_call_rate';
-        numbers = { slowCallRate: w.slow / w.calls, threshold: o.slowCallRateThreshold / 100 };
-      }
-    }
-    if (reason !== undefined) this.open(o.resetTimeout, reason, permit, numbers);
+    if (decides && decision !== undefined)
+      this.open(o.resetTimeout, decision.reason, permit, decision.numbers);
   }
 
   private open(
@@ -689,7 +709,7 @@ export class CircuitBreaker<TFallback = never> {
     cause: BreakerPermit | undefined,
     numbers: DecisionNumbers | undefined,
   ): void {
-    const now = this._options.clock.now();
+    const now = this.now();
     this.transition({ kind: 'open', openedAt: now, halfOpenAt: now + durationMs }, reason, cause, numbers);
   }
 
@@ -703,8 +723,9 @@ export class CircuitBreaker<TFallback = never> {
     const from = this.s.kind;
     this.s = to;
     this.generation++;
-    this.stateChanges++;
-    this.last = { from, to: to.kind, reason, at: this._options.clock.now() };
+    this.changedBy = cause;
+    this.counts.stateChanges++;
+    this.last = { from, to: to.kind, reason, at: this.now() };
     if (to.kind === 'closed') {
       this.consecutive.reset();
       this.window?.reset();
@@ -739,26 +760,16 @@ export class CircuitBreaker<TFallback = never> {
     }
   }
 
-  private classifyError(error: unknown): Outcome {
-    const o = this._options;
-    if (o.ignore !== undefined && this.hooks.judge('ignore', o.ignore, error, false)) return IGNORED;
-    if (o.isFailure !== undefined && !this.hooks.judge('isFailure', o.isFailure, error, true)) return SUCCESS;
-    return FAILURE;
-  }
-
   /** Settles a call that returned `value`; true when `isResultFailure` judged it a failure. */
   private recordResult(permit: BreakerPermit, value: unknown): boolean {
-    const judge = this._options.isResultFailure;
-    const failed = judge !== undefined && this.hooks.judge('isResultFailure', judge, value, false);
+    const failed = resultFailed(this._options, this.hooks, value);
     this._settle(permit, failed ? FAILURE : SUCCESS, failed ? value : undefined);
     return failed;
   }
 
   /** Settles a call that threw `error`; true when it counted as a failure. */
   private recordError(permit: BreakerPermit, error: unknown, signal: AbortSignal | undefined): boolean {
-    // The breaker's own deadline is always a failure: `isFailure` and `ignore` judge what fn throws, and a
-    // typical status-based `isFailure` would otherwise count every timeout as a success.
-    const outcome = signal?.aborted ? IGNORED : isOwnTimeout(error) ? FAILURE : this.classifyError(error);
+    const outcome = errorOutcome(this._options, this.hooks, error, signal);
     this._settle(permit, outcome, error);
     return outcome === FAILURE;
   }
@@ -777,43 +788,17 @@ export class CircuitBreaker<TFallback = never> {
       timeoutMs,
       callerSignal,
       () => {
-        this.timeoutCount++;
+        this.counts.timeout++;
         this.emitter?.emit('timeout', { timeoutMs });
       },
     );
   }
 
   private restore(snapshot: BreakerSnapshot): void {
-    const now = this._options.clock.now();
-    switch (snapshot.state) {
-      case 'open':
-        this.s = {
-          kind: 'open',
-          openedAt: now,
-          halfOpenAt: now + (snapshot.retryAfterMs ?? this._options.resetTimeout),
-        };
-        break;
-      case 'half_open':
-        // Trials in flight did not survive the restart: start the trial phase afresh.
-        this.s = { kind: 'half_open', trialsInFlight: 0, trialSuccesses: 0 };
-        break;
-      case 'forced_open':
-        this.s = FORCED_OPEN;
-        break;
-      case 'disabled':
-        this.s = DISABLED;
-        break;
-      default:
-        this.s = CLOSED;
-    }
+    const now = this.now();
+    this.s = restoredState(snapshot, now, this._options.resetTimeout, () => this.trialPhase());
     this.consecutive.count = snapshot.consecutiveFailures;
     if (snapshot.window !== undefined) this.window?.restore(snapshot.window, now);
-    const c = snapshot.counts;
-    this.successCount = c.success;
-    this.failureCount = c.failure;
-    this.ignoredCount = c.ignored;
-    this.rejectedCount = c.rejected;
-    this.timeoutCount = c.timeout;
-    this.stateChanges = c.stateChanges;
+    this.counts.restore(snapshot.counts);
   }
 }

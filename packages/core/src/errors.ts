@@ -1,69 +1,64 @@
+import {
+  type CircuitBreakerErrorCode,
+  CallTimeoutError as OwnCallTimeoutError,
+  CircuitBreakerError as OwnCircuitBreakerError,
+  CircuitOpenError as OwnCircuitOpenError,
+  type RejectionKind,
+  rejectionMessage,
+} from './error-classes.js';
+import { sharedGlobal } from './shared-global.js';
 import type { CircuitState } from './state.js';
 
-/** The stable `code` values of tripswitch errors. */
-export type CircuitBreakerErrorCode = 'CIRCUIT_OPEN' | 'CALL_TIMEOUT';
-
-/** Base class of every error tripswitch creates; `code` is stable across versions. */
-export class CircuitBreakerError extends Error {
-  /** A stable, machine-readable identifier. */
-  readonly code: CircuitBreakerErrorCode;
-
-  constructor(code: CircuitBreakerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CircuitBreakerError';
-    this.code = code;
-  }
-}
+export type { CircuitBreakerErrorCode, RejectionKind } from './error-classes.js';
 
 /**
- * Why an open-circuit rejection happened: the circuit is open, half_open with every trial slot taken, or
- * (`trial_elsewhere`) its open period is over but another replica runs the trial calls for the fleet.
+ * One set of error classes per process: the ESM and the CJS build of this version use the classes of
+ * whichever loaded first, so `instanceof` holds for an error from either (see `shared-global.ts`).
  */
-export type RejectionKind = 'circuit_open' | 'half_open_full' | 'trial_elsewhere';
+const classes = sharedGlobal('errors', () => ({
+  CircuitBreakerError: OwnCircuitBreakerError,
+  CircuitOpenError: OwnCircuitOpenError,
+  CallTimeoutError: OwnCallTimeoutError,
+}));
 
 /**
- * Thrown (or passed on) when a breaker rejects a call without running it.
+ * Base class of every error tripswitch creates; `code` is stable across versions.
  *
- * Breakers build their rejections without running the `Error` constructor, because rejections come in
- * floods exactly when a service is overloaded, and constructing a native error (even without a stack)
- * is most of a rejection's cost. Such a rejection is `instanceof CircuitOpenError` and `instanceof
- * Error`, has `name`, `message` and every field below, and its `stack` is just its first line. Pass
- * `rejectionStackTraces: true` to a breaker to get native errors with captured stack traces instead.
+ * @example
+ * ```ts
+ * if (error instanceof CircuitBreakerError) console.log(error.code);
+ * ```
  */
-export class CircuitOpenError extends CircuitBreakerError {
-  /** The name of the breaker that rejected the call. */
-  readonly breakerName: string;
-  /** The breaker's state at the rejection: `open`, `half_open` or `forced_open`. */
-  readonly state: CircuitState;
-  /** Milliseconds until trial calls are admitted: `0` while half_open, `Infinity` while forced_open. */
-  readonly retryAfterMs: number;
-  /** `circuit_open`; `half_open_full` when a half_open circuit has all its trial slots taken; `trial_elsewhere`. */
-  readonly kind: RejectionKind;
+export const CircuitBreakerError: typeof OwnCircuitBreakerError = classes.CircuitBreakerError;
+/** An instance of {@link CircuitBreakerError}. */
+export type CircuitBreakerError = OwnCircuitBreakerError;
 
-  constructor(breakerName: string, state: CircuitState, retryAfterMs: number, kind: RejectionKind) {
-    super('CIRCUIT_OPEN', rejectionMessage(breakerName, state, kind));
-    this.name = 'CircuitOpenError';
-    this.breakerName = breakerName;
-    this.state = state;
-    this.retryAfterMs = retryAfterMs;
-    this.kind = kind;
-  }
-}
+/**
+ * Thrown (or passed on) when a breaker rejects a call without running it: `code: 'CIRCUIT_OPEN'`,
+ * `breakerName`, `state`, `retryAfterMs`, `kind`. Rejections are built without running the `Error`
+ * constructor (they come in floods); `rejectionStackTraces: true` gives native errors with stacks.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof CircuitOpenError) res.set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+ * ```
+ */
+export const CircuitOpenError: typeof OwnCircuitOpenError = classes.CircuitOpenError;
+/** An instance of {@link CircuitOpenError}. */
+export type CircuitOpenError = OwnCircuitOpenError;
 
-/** Rejects a call that ran past the breaker's `timeout`; counted as a failure. */
-export class CallTimeoutError extends CircuitBreakerError {
-  /** The timeout that elapsed, in milliseconds. */
-  readonly timeoutMs: number;
-  /** The name of the breaker whose timeout elapsed. */
-  readonly breakerName: string;
-
-  constructor(breakerName: string, timeoutMs: number) {
-    super('CALL_TIMEOUT', `call through circuit breaker "${breakerName}" timed out after ${timeoutMs} ms`);
-    this.name = 'CallTimeoutError';
-    this.breakerName = breakerName;
-    this.timeoutMs = timeoutMs;
-  }
-}
+/**
+ * Rejects a call that ran past the breaker's `timeout` (`code: 'CALL_TIMEOUT'`, `timeoutMs`); counted as
+ * a failure.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof CallTimeoutError) console.log(`gave up after ${error.timeoutMs} ms`);
+ * ```
+ */
+export const CallTimeoutError: typeof OwnCallTimeoutError = classes.CallTimeoutError;
+/** An instance of {@link CallTimeoutError}. */
+export type CallTimeoutError = OwnCallTimeoutError;
 
 function hasCode(error: unknown, code: CircuitBreakerErrorCode): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
@@ -89,20 +84,6 @@ export function isCircuitBreakerError(error: unknown): error is CircuitBreakerEr
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-// What a rejection built without the Error constructor answers for `stack`: its first line, as a native
-// error with `Error.stackTraceLimit = 0` would. Assigning `stack` stores an own value, as on any error.
-Object.defineProperty(CircuitOpenError.prototype, 'stack', {
-  configurable: true,
-  get(this: CircuitOpenError): string {
-    return `${this.name}: ${this.message}`;
-  },
-  set(this: CircuitOpenError, value: unknown) {
-    Object.defineProperty(this, 'stack', { value, writable: true, configurable: true });
-  },
-});
-// `Object.prototype.toString` then says `[object Error]`, which some error handlers check.
-Object.defineProperty(CircuitOpenError.prototype, Symbol.toStringTag, { value: 'Error', configurable: true });
-
 /**
  * @internal Builds a rejection. By default without the Error constructor (see {@link CircuitOpenError}),
  * which costs about 20 ns instead of 0.5 µs here; with `withStack`, a native error with its stack trace.
@@ -124,14 +105,4 @@ export function createCircuitOpenError(
   error.retryAfterMs = retryAfterMs;
   error.kind = kind;
   return error;
-}
-
-function rejectionMessage(breakerName: string, state: CircuitState, kind: RejectionKind): string {
-  if (kind === 'half_open_full') {
-    return `circuit breaker "${breakerName}" is half-open and its trial calls are all in flight`;
-  }
-  if (kind === 'trial_elsewhere') {
-    return `circuit breaker "${breakerName}" is open: another replica is running the trial calls`;
-  }
-  return `circuit breaker "${breakerName}" is ${state === 'forced_open' ? 'forced open' : 'open'}`;
 }

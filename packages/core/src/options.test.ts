@@ -85,11 +85,15 @@ describe('resolveOptions', () => {
 
 describe('CircuitBreaker options validation', () => {
   const counts = [
-    ['failureThreshold', (v: unknown) => ({ failureThreshold: v })],
-    ['halfOpenMaxCalls', (v: unknown) => ({ halfOpenMaxCalls: v })],
-    ['minimumCalls', (v: unknown) => ({ window: { type: 'time', duration: 1000 }, minimumCalls: v })],
-    ['window.size', (v: unknown) => ({ window: { type: 'count', size: v } })],
-    ['window.buckets', (v: unknown) => ({ window: { type: 'time', duration: 1000, buckets: v } })],
+    ['failureThreshold', (v: unknown) => ({ failureThreshold: v }), '>= 1'],
+    ['halfOpenMaxCalls', (v: unknown) => ({ halfOpenMaxCalls: v }), '>= 1'],
+    ['minimumCalls', (v: unknown) => ({ window: { type: 'time', duration: 1000 }, minimumCalls: v }), '>= 1'],
+    ['window.size', (v: unknown) => ({ window: { type: 'count', size: v } }), 'from 1 to 100000'],
+    [
+      'window.buckets',
+      (v: unknown) => ({ window: { type: 'time', duration: 1000, buckets: v } }),
+      'from 1 to 1000',
+    ],
   ] as const;
 
   const badCounts: ReadonlyArray<readonly [unknown, typeof TypeError, string]> = [
@@ -103,19 +107,37 @@ describe('CircuitBreaker options validation', () => {
     [{}, TypeError, '{}'],
   ];
 
-  const countCases: Invalid[] = counts.flatMap(([option, options]) =>
+  const countCases: Invalid[] = counts.flatMap(([option, options, range]) =>
     badCounts.map(
       ([value, errorClass, shown]) =>
         [
           `${option}: ${shown}`,
           options(value),
           errorClass,
-          `${option} must be an integer >= 1, got ${shown}`,
+          `${option} must be an integer ${range}, got ${shown}`,
         ] as const,
     ),
   );
 
   rejectsEach('rejects a count that is not an integer >= 1 (%s)', countCases);
+
+  it('bounds the window at creation: window.size <= 100000, window.buckets <= 1000', () => {
+    expect(() => new CircuitBreaker({ window: { type: 'count', size: 2 ** 31 - 1 } })).toThrow(
+      new RangeError('window.size must be an integer from 1 to 100000, got 2147483647'),
+    );
+    expect(() => new CircuitBreaker({ window: { type: 'time', duration: 1000, buckets: 2 ** 32 } })).toThrow(
+      new RangeError('window.buckets must be an integer from 1 to 1000, got 4294967296'),
+    );
+    expect(() => validateBreakerOptions({ window: { type: 'count', size: 100_001 } })).toThrow(RangeError);
+    const edge = new CircuitBreaker({
+      window: { type: 'count', size: 100_000 },
+      telemetry: { enabled: false },
+    });
+    expect(edge._options.window).toEqual({ type: 'count', size: 100_000 });
+    expect(() =>
+      validateBreakerOptions({ window: { type: 'time', duration: 1, buckets: 1000 } }),
+    ).not.toThrow();
+  });
 
   const durations = [
     ['resetTimeout', (v: unknown) => ({ resetTimeout: v }), '>= 0'],
@@ -200,7 +222,7 @@ describe('CircuitBreaker options validation', () => {
       'window: count without size',
       { window: { type: 'count' } },
       TypeError,
-      'window.size must be an integer >= 1, got undefined',
+      'window.size must be an integer from 1 to 100000, got undefined',
     ],
     [
       'window: time without duration',

@@ -16,7 +16,7 @@ import { type BreakerSnapshot, checkSnapshot } from './snapshot.js';
 /** The last `size` calls decide. */
 export interface CountWindow {
   readonly type: 'count';
-  /** How many of the most recent calls the rates are computed over (an integer >= 1). */
+  /** How many of the most recent calls the rates are computed over (an integer from 1 to 100,000). */
   readonly size: number;
 }
 
@@ -25,7 +25,7 @@ export interface TimeWindow {
   readonly type: 'time';
   /** Window length in ms. */
   readonly duration: number;
-  /** How many slices the window is kept in; more is finer but larger. @defaultValue 10 */
+  /** How many slices the window is kept in (1 to 1,000); more is finer but larger. @defaultValue 10 */
   readonly buckets?: number;
 }
 
@@ -82,6 +82,14 @@ export interface CircuitBreakerOptions<TFallback = never> {
    * @defaultValue 1
    */
   readonly halfOpenMaxCalls?: number;
+  /**
+   * Ms a half_open circuit waits for its trials' verdict. A call that arrives when every trial slot is
+   * taken and the circuit half-opened at least this long ago re-opens it (reason `trial_timeout`) for a
+   * fresh `resetTimeout`: the trials still in flight become stale, so a trial that never settles (no
+   * `timeout`, a permit nobody settles) cannot hold the circuit half_open forever.
+   * @defaultValue `resetTimeout`
+   */
+  readonly halfOpenTimeout?: number;
   /** A rate rule: the circuit opens when a rate over this window reaches its threshold. */
   readonly window?: WindowOptions;
   /** Failure-rate threshold in percent (0–100), with `window`. @defaultValue 50 */
@@ -113,12 +121,16 @@ export interface CircuitBreakerOptions<TFallback = never> {
    * error. The failure is still recorded. Errors that are ignored or not failures are re-thrown as they are.
    */
   readonly fallback?: (error: unknown) => TFallback | PromiseLike<TFallback>;
-  /** The time source. @defaultValue a monotonic clock over `performance.now()` */
+  /**
+   * The time source. A `now()` that throws or returns a non-finite value never loses a call: it is
+   * reported to `onListenerError` (source `'clock'`) and the last good reading is used.
+   * @defaultValue a monotonic clock over `performance.now()`
+   */
   readonly clock?: Clock;
   /** A value from {@link CircuitBreaker.toJSON}, to restore a breaker after a restart. */
   readonly initialState?: BreakerSnapshot;
   /**
-   * Receives errors thrown by event listeners and by the `isFailure`, `ignore` and `isResultFailure` hooks
+   * Receives errors thrown by event listeners, the `clock`, and the `isFailure`, `ignore` and `isResultFailure` hooks
    * (a hook that throws is treated as if it were absent: a thrown error counts as a failure, a returned
    * value as a success).
    * @defaultValue `console.error`, once per breaker
@@ -138,6 +150,7 @@ export interface ResolvedOptions {
   readonly failureThreshold: number | undefined;
   readonly resetTimeout: number;
   readonly halfOpenMaxCalls: number;
+  readonly halfOpenTimeout: number;
   readonly window: Required<CountWindow> | Required<TimeWindow> | undefined;
   readonly failureRateThreshold: number;
   readonly minimumCalls: number;
@@ -168,11 +181,18 @@ export const DEFAULTS = Object.freeze({
   timeBuckets: 10,
 });
 
+/**
+ * The largest windows: a window's memory is allocated per breaker up front (one byte per call of a count
+ * window, 24 bytes per bucket of a time window), and breakers come by the thousand in a registry.
+ */
+const WINDOW_LIMITS = Object.freeze({ size: 100_000, buckets: 1000 });
+
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'name',
   'failureThreshold',
   'resetTimeout',
   'halfOpenMaxCalls',
+  'halfOpenTimeout',
   'window',
   'failureRateThreshold',
   'minimumCalls',
@@ -200,11 +220,13 @@ function checkWindow(value: unknown): ResolvedOptions['window'] {
   }
   const w = value as Record<string, unknown>;
   if (w.type === 'count') {
-    return { type: 'count', size: checkCount('window.size', w.size) };
+    return { type: 'count', size: checkCount('window.size', w.size, { max: WINDOW_LIMITS.size }) };
   }
   if (w.type === 'time') {
     const duration = checkDuration('window.duration', w.duration, true);
-    const buckets = checkCount('window.buckets', w.buckets ?? DEFAULTS.timeBuckets);
+    const buckets = checkCount('window.buckets', w.buckets ?? DEFAULTS.timeBuckets, {
+      max: WINDOW_LIMITS.buckets,
+    });
     return { type: 'time', duration, buckets };
   }
   throw new TypeError(`window.type must be 'count' or 'time', got ${show(w.type)}`);
@@ -227,7 +249,8 @@ function checkIgnore(value: CircuitBreakerOptions['ignore']): ResolvedOptions['i
 
 const REJECTION_SPANS: readonly unknown[] = ['first', 'all', 'none'];
 
-function checkTelemetry(value: unknown): TelemetryOptions {
+/** @internal checks a `telemetry` option (of a breaker or a registry); `undefined` gives `{}`. */
+export function checkTelemetry(value: unknown): TelemetryOptions {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null) {
     throw new TypeError(`telemetry must be an object, got ${show(value)}`);
@@ -327,11 +350,13 @@ function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions 
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
     throw new TypeError(`clock must be an object with a now() method, got ${show(clock)}`);
   }
+  const resetTimeout = checkDuration('resetTimeout', options.resetTimeout ?? DEFAULTS.resetTimeout);
   return {
     name,
     failureThreshold,
-    resetTimeout: checkDuration('resetTimeout', options.resetTimeout ?? DEFAULTS.resetTimeout),
+    resetTimeout,
     halfOpenMaxCalls: checkCount('halfOpenMaxCalls', options.halfOpenMaxCalls ?? DEFAULTS.halfOpenMaxCalls),
+    halfOpenTimeout: checkDuration('halfOpenTimeout', options.halfOpenTimeout ?? resetTimeout),
     window,
     failureRateThreshold: checkPercent(
       'failureRateThreshold',

@@ -1,8 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { CircuitBreaker } from './circuit-breaker.js';
 import type { CircuitState } from './state.js';
 
-/** Options of {@link CircuitBreaker.tryAcquire} and {@link CircuitBreaker.acquire}. */
+/** Options of `CircuitBreaker.tryAcquire()` and `CircuitBreaker.acquire()`. */
 export interface AcquireOptions {
   /**
    * Extra attributes for this call's spans (adapters pass `http.request.method`, `http.route`,
@@ -12,7 +11,7 @@ export interface AcquireOptions {
 }
 
 /**
- * The right to make one call, from {@link CircuitBreaker.tryAcquire} or {@link CircuitBreaker.acquire}.
+ * The right to make one call, from `CircuitBreaker.tryAcquire()` or `CircuitBreaker.acquire()`.
  * Report the outcome with exactly one method; the first call settles the permit and later ones do
  * nothing, so a half_open trial slot can never leak or be released twice.
  */
@@ -43,6 +42,20 @@ export const IGNORED = 2;
 /** @internal */
 export type Outcome = typeof SUCCESS | typeof FAILURE | typeof IGNORED;
 
+/**
+ * @internal what a permit needs from the breaker that issued it (a narrow view: the breaker imports its
+ * parts, never the other way round).
+ */
+export interface PermitOwner {
+  _settle(permit: BreakerPermit, outcome: Outcome, error: unknown): void;
+  /** The breaker's telemetry, when it has any: runs a call inside its call span. */
+  readonly _telemetry:
+    | {
+        runInCall<T>(permit: BreakerPermit, fn: (signal: AbortSignal | undefined) => T, signal: undefined): T;
+      }
+    | undefined;
+}
+
 /** @internal one admitted call; a plain class so the closed path allocates one small object. */
 export class BreakerPermit implements Permit {
   settled = false;
@@ -52,7 +65,7 @@ export class BreakerPermit implements Permit {
   span: unknown = undefined;
 
   constructor(
-    readonly breaker: CircuitBreaker<unknown>,
+    readonly breaker: PermitOwner,
     readonly generation: number,
     readonly startedAt: number,
     readonly state: CircuitState,

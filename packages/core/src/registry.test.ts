@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestClock } from './clock.js';
 import {
   BreakerRegistry,
@@ -12,8 +12,13 @@ import {
 const off = { telemetry: { enabled: false } } as const;
 
 describe('BreakerRegistry', () => {
+  let warn: ReturnType<typeof vi.spyOn>;
+  beforeEach(() => {
+    warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  });
   afterEach(() => {
     for (const b of defaultRegistry.all()) defaultRegistry.remove(b.name);
+    vi.restoreAllMocks();
   });
 
   it('creates a breaker on first get and returns the same instance after, ignoring later options', () => {
@@ -25,23 +30,58 @@ describe('BreakerRegistry', () => {
     expect(registry.size).toBe(1);
   });
 
-  it('warns once through diag when a later get() brings different options', () => {
-    const warn = vi.fn();
-    diag.setLogger({ warn, error() {}, info() {}, debug() {}, verbose() {} });
-    try {
-      const registry = new BreakerRegistry(off);
-      const options = { failureThreshold: 2 };
-      registry.get('a', options);
-      registry.get('a', options);
-      registry.get('a', { failureThreshold: 2 });
-      expect(warn).not.toHaveBeenCalled();
-      registry.get('a', { failureThreshold: 9 });
-      registry.get('a', { failureThreshold: 8 });
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(String(warn.mock.calls[0]?.[0])).toContain('failureThreshold');
-    } finally {
-      diag.disable();
+  it('warns once per name through console.warn when a later get() brings different options', () => {
+    const registry = new BreakerRegistry(off);
+    const options = { failureThreshold: 2, window: { type: 'count', size: 10 } } as const;
+    registry.get('a', options);
+    registry.get('a', options);
+    // Equal as data: a fresh window object of the same size, null for not given, is no conflict.
+    registry.get('a', { failureThreshold: 2, window: { type: 'count', size: 10 }, timeout: null as never });
+    expect(warn).not.toHaveBeenCalled();
+    registry.get('a', { failureThreshold: 9, window: { type: 'count', size: 20 } });
+    registry.get('a', { failureThreshold: 8 });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toBe(
+      '[tripswitch] breaker "a" already exists; get() was given different options (failureThreshold, window), ' +
+        'which cannot apply: the breaker keeps the options it was created with',
+    );
+    registry.get('b', { failureThreshold: 1 });
+    registry.get('b', { failureThreshold: 3 });
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(registry.get('a')._options.failureThreshold).toBe(2);
+  });
+
+  it("throws on conflicting options with onConflict: 'throw', every time", () => {
+    const registry = new BreakerRegistry({ ...off, onConflict: 'throw' });
+    const a = registry.get('a', { failureThreshold: 2 });
+    expect(registry.get('a', { failureThreshold: 2 })).toBe(a);
+    const other = { failureThreshold: 3 };
+    for (let i = 0; i < 2; i++) {
+      expect(() => registry.get('a', other)).toThrow(
+        new TypeError(
+          'breaker "a" already exists; get() was given different options (failureThreshold), ' +
+            'which cannot apply: the breaker keeps the options it was created with',
+        ),
+      );
     }
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('refuses unknown and invalid registry options, naming them', () => {
+    expect(() => new BreakerRegistry({ foo: 1 } as never)).toThrow(new TypeError('unknown option "foo"'));
+    expect(() => new BreakerRegistry({ maxBreaker: 5 } as never)).toThrow(
+      new TypeError('unknown option "maxBreaker" (did you mean "maxBreakers"?)'),
+    );
+    expect(() => new BreakerRegistry({ telemetry: 'x' as never })).toThrow(
+      new TypeError('telemetry must be an object, got "x"'),
+    );
+    expect(() => new BreakerRegistry({ telemetry: { rejectionSpans: 'some' } as never })).toThrow(
+      /telemetry.rejectionSpans must be one of/,
+    );
+    expect(() => new BreakerRegistry({ onConflict: 'ignore' as never })).toThrow(
+      new TypeError(`onConflict must be 'warn' or 'throw', got "ignore"`),
+    );
+    expect(new BreakerRegistry({ maxBreakers: null, telemetry: null } as never).maxBreakers).toBe(10_000);
   });
 
   it('validates options when it creates a breaker, and names', () => {
@@ -117,6 +157,26 @@ describe('BreakerRegistry', () => {
     permit.success();
     registry.get('c');
     expect(registry.has('a')).toBe(false);
+  });
+
+  it('shrinks back to maxBreakers once busy breakers finish: at the next new name', () => {
+    const registry = new BreakerRegistry({ maxBreakers: 100, ...off });
+    const permits = Array.from({ length: 5000 }, (_, i) => registry.get(`k-${i}`).acquire());
+    expect(registry.size).toBe(5000); // all busy: none could go
+    for (const p of permits) p.success();
+    registry.get('new');
+    expect(registry.size).toBe(100);
+    expect(registry.has('new')).toBe(true);
+  });
+
+  it('shrinks back to maxBreakers once busy breakers finish: over the next lookups, keeping the one looked up', () => {
+    const registry = new BreakerRegistry({ maxBreakers: 3, ...off });
+    const permits = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => registry.get(n).acquire());
+    for (const p of permits) p.success();
+    const f = registry.get('f');
+    for (let i = 0; i < 6; i++) expect(registry.get('f')).toBe(f);
+    expect(registry.size).toBe(3);
+    expect(registry.has('f')).toBe(true);
   });
 
   it('keeps memory bounded under a flood of distinct keys', () => {

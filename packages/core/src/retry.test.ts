@@ -151,7 +151,10 @@ describe('retry', () => {
 
   it('validates its options', () => {
     const fn = vi.fn(async () => 1);
-    expect(() => retry(fn, { maxRetries: -1 })).toThrow(/maxRetries must be an integer >= 1, got -1/);
+    // The message says what is accepted: 0 is (a single attempt).
+    expect(() => retry(fn, { maxRetries: -1 })).toThrow(
+      new RangeError('maxRetries must be an integer >= 0, got -1'),
+    );
     expect(() => retry(fn, { maxRetries: 1.5 })).toThrow(RangeError);
     expect(() => retry(fn, { backoffFactor: 0.5 })).toThrow(
       /backoffFactor must be a finite number >= 1, got 0.5/,
@@ -166,6 +169,36 @@ describe('retry', () => {
     expect(() => retry(fn, { shouldRetry: 3 as never })).toThrow(/shouldRetry must be a function, got 3/);
     expect(() => retry(42 as never)).toThrow(TypeError);
     expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('refuses unknown options and delays no timer can hold (above 2^31-1 ms), naming them', () => {
+    const fn = vi.fn(async () => 1);
+    expect(() => retry(fn, { maxRetriez: 2 } as never)).toThrow(
+      new TypeError('unknown option "maxRetriez" (did you mean "maxRetries"?)'),
+    );
+    expect(() => retry(fn, 'fast' as never)).toThrow(TypeError);
+    for (const option of ['initialDelay', 'maxDelay'] as const) {
+      expect(() => retry(fn, { [option]: 2 ** 31 })).toThrow(
+        new RangeError(
+          `${option} must be at most 2147483647 ms (2^31-1, the longest timer Node.js sets), got 2147483648`,
+        ),
+      );
+    }
+    expect(() => retry(fn, { initialDelay: 2 ** 31 - 1, maxDelay: 2 ** 31 - 1 })).not.toThrow();
+    expect(() => retry(fn, { maxRetries: null, signal: null } as never)).not.toThrow();
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
+  it('re-throws a CircuitOpenError whose wait no timer can hold, even within the budget', async () => {
+    const open = new CircuitOpenError('payments', 'open', 2 ** 31, 'circuit_open');
+    const fn = vi.fn(async () => {
+      throw open;
+    });
+    const max = 2 ** 31 - 1;
+    await expect(retry(fn, { maxRetries: 3, initialDelay: max, maxDelay: max, jitter: 'none' })).rejects.toBe(
+      open,
+    );
+    expect(fn).toHaveBeenCalledTimes(1);
   });
 
   it('maxRetries: 0 makes a single attempt', async () => {

@@ -1,15 +1,15 @@
-import { checkCount, checkDuration, checkHook, show } from './check.js';
+import { checkCount, checkHook, checkOptions, checkTimerDuration, MAX_TIMER_MS, show } from './check.js';
 import { isCircuitOpenError } from './errors.js';
 
 /** Options of {@link retry}. */
 export interface RetryOptions {
   /** Retries after the first attempt (so at most `maxRetries + 1` calls). @defaultValue 3 */
   readonly maxRetries?: number;
-  /** The first backoff delay in ms. @defaultValue 100 */
+  /** The first backoff delay in ms (at most 2^31−1, the longest timer Node.js sets). @defaultValue 100 */
   readonly initialDelay?: number;
   /** Each delay is the previous one times this. @defaultValue 2 */
   readonly backoffFactor?: number;
-  /** No delay is longer than this (ms). @defaultValue 30000 */
+  /** No delay is longer than this (ms; at most 2^31−1). @defaultValue 30000 */
   readonly maxDelay?: number;
   /**
    * `full`: a random delay between 0 and the backoff; `equal`: half the backoff plus a random half;
@@ -30,14 +30,23 @@ interface ResolvedRetry {
   readonly maxDelay: number;
   readonly jitter: 'full' | 'equal' | 'none';
   readonly shouldRetry: ((error: unknown, attempt: number) => boolean) | undefined;
+  readonly signal: AbortSignal | undefined;
 }
 
-function resolveRetryOptions(options: RetryOptions): ResolvedRetry {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`retry options must be an object, got ${show(options)}`);
-  }
-  const maxRetries = options.maxRetries ?? 3;
-  if (maxRetries !== 0) checkCount('maxRetries', maxRetries);
+const RETRY_OPTIONS: ReadonlySet<string> = new Set([
+  'maxRetries',
+  'initialDelay',
+  'backoffFactor',
+  'maxDelay',
+  'jitter',
+  'shouldRetry',
+  'signal',
+]);
+
+function resolveRetryOptions(given: RetryOptions): ResolvedRetry {
+  // `null` options mean "not given", as everywhere; an unknown key (`maxRetriez`) throws.
+  const options = checkOptions('retry options', given, RETRY_OPTIONS) as RetryOptions;
+  const maxRetries = checkCount('maxRetries', options.maxRetries ?? 3, { min: 0 });
   const backoffFactor = options.backoffFactor ?? 2;
   if (typeof backoffFactor !== 'number' || !Number.isFinite(backoffFactor) || backoffFactor < 1) {
     throw new RangeError(`backoffFactor must be a finite number >= 1, got ${show(backoffFactor)}`);
@@ -51,11 +60,12 @@ function resolveRetryOptions(options: RetryOptions): ResolvedRetry {
   }
   return {
     maxRetries,
-    initialDelay: checkDuration('initialDelay', options.initialDelay ?? 100),
+    initialDelay: checkTimerDuration('initialDelay', options.initialDelay ?? 100),
     backoffFactor,
-    maxDelay: checkDuration('maxDelay', options.maxDelay ?? 30_000),
+    maxDelay: checkTimerDuration('maxDelay', options.maxDelay ?? 30_000),
     jitter,
     shouldRetry: checkHook('shouldRetry', options.shouldRetry),
+    signal: options.signal,
   };
 }
 
@@ -110,7 +120,8 @@ export function retry<T>(
 ): Promise<T> {
   // Validation throws synchronously, before any attempt, like a constructor would.
   if (typeof fn !== 'function') throw new TypeError(`retry(fn) needs a function, got ${show(fn)}`);
-  return attempts(fn, resolveRetryOptions(options), options.signal);
+  const o = resolveRetryOptions(options);
+  return attempts(fn, o, o.signal);
 }
 
 async function attempts<T>(
@@ -130,7 +141,8 @@ async function attempts<T>(
       if (isCircuitOpenError(error)) {
         let budget = 0;
         for (let r = attempt - 1; r < o.maxRetries; r++) budget += backoff(o, r);
-        if (!(error.retryAfterMs <= budget)) throw error;
+        // A wait no timer can hold (over 2^31-1 ms: Node would fire it at once) is not worth waiting either.
+        if (!(error.retryAfterMs <= budget) || error.retryAfterMs >= MAX_TIMER_MS) throw error;
         // Timers can fire up to a millisecond early against the breaker's clock (libuv's cached loop time), and
         // an attempt that arrives just before the reset period ends is rejected again: wait a little past it.
         delay = Math.max(delay, Math.ceil(error.retryAfterMs) + 1);

@@ -1,6 +1,14 @@
 import { show } from './check.js';
-import type { WindowSnapshot } from './policies/rate-window.js';
-import { type CircuitState, isCircuitState } from './state.js';
+import type { RateWindow, WindowSnapshot } from './policies/rate-window.js';
+import {
+  type CircuitState,
+  CLOSED,
+  DISABLED,
+  FORCED_OPEN,
+  type InternalState,
+  isCircuitState,
+  msLeftOpen,
+} from './state.js';
 
 /** Lifetime counters of a breaker. */
 export interface BreakerCounts {
@@ -86,5 +94,49 @@ function checkWindowSnapshot(value: unknown, fail: (what: string) => never): voi
     }
   } else {
     fail(`.window.type must be 'count' or 'time', got ${show(w.type)}`);
+  }
+}
+
+/** @internal the snapshot `toJSON()` returns for a breaker in state `s` at `now`. */
+export function snapshotOf(
+  name: string,
+  s: InternalState,
+  now: number,
+  consecutiveFailures: number,
+  window: RateWindow | undefined,
+  counts: BreakerCounts,
+): BreakerSnapshot {
+  return {
+    version: 1,
+    name,
+    state: s.kind,
+    ...(s.kind === 'open' ? { retryAfterMs: msLeftOpen(s, now) } : {}),
+    consecutiveFailures,
+    ...(window ? { window: window.snapshot(now) } : {}),
+    counts,
+  };
+}
+
+/**
+ * @internal the state a breaker restored from `snapshot` starts in at `now`: an open circuit keeps the time
+ * it had left; trials in flight did not survive the restart, so half_open starts its trial phase afresh.
+ */
+export function restoredState(
+  snapshot: BreakerSnapshot,
+  now: number,
+  resetTimeout: number,
+  trialPhase: () => InternalState,
+): InternalState {
+  switch (snapshot.state) {
+    case 'open':
+      return { kind: 'open', openedAt: now, halfOpenAt: now + (snapshot.retryAfterMs ?? resetTimeout) };
+    case 'half_open':
+      return trialPhase();
+    case 'forced_open':
+      return FORCED_OPEN;
+    case 'disabled':
+      return DISABLED;
+    default:
+      return CLOSED;
   }
 }

@@ -29,6 +29,7 @@ export type TransitionReason =
   | 'reset_timeout'
   | 'trial_succeeded'
   | 'trial_failed'
+  | 'trial_timeout'
   | 'manual'
   | (string & {});
 
@@ -36,7 +37,15 @@ export type TransitionReason =
 export type InternalState =
   | { readonly kind: 'closed' }
   | { readonly kind: 'open'; readonly openedAt: number; readonly halfOpenAt: number }
-  | { readonly kind: 'half_open'; trialsInFlight: number; trialSuccesses: number }
+  | {
+      readonly kind: 'half_open';
+      /** When trials still in flight have taken too long (`halfOpenTimeout` after the circuit half-opened). */
+      readonly trialDeadline: number;
+      trialsInFlight: number;
+      trialSuccesses: number;
+      /** Successful trials that took `slowCallDuration` or more: the slow-call rule judges them too. */
+      slowTrials: number;
+    }
   | { readonly kind: 'forced_open' }
   | { readonly kind: 'disabled' };
 
@@ -52,4 +61,14 @@ const STATES: ReadonlySet<string> = new Set(Object.values(CircuitState));
 /** @internal */
 export function isCircuitState(value: unknown): value is CircuitState {
   return typeof value === 'string' && STATES.has(value);
+}
+
+/** @internal ms left in an open period: 0 once it is over. */
+export function msLeftOpen(s: { readonly halfOpenAt: number }, now: number): number {
+  return Math.max(0, s.halfOpenAt - now);
+}
+
+/** @internal whether an open circuit's period is over (a half_open step is due on the next call). */
+export function halfOpenDue(s: { readonly halfOpenAt: number }, now: number): boolean {
+  return now >= s.halfOpenAt;
 }

@@ -1,5 +1,11 @@
 import { type CircuitOpenError, isCircuitOpenError, safeHook } from '@tripswitch/core';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, toHttpError } from '@tripswitch/core/http';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_ROUTE,
+  settleRequest,
+  toHttpError,
+  withDeadline,
+} from '@tripswitch/core/http';
 import type { NextFunction, Request, Response } from 'express';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
 import { sendRejection } from './respond.js';
@@ -80,21 +86,14 @@ export function breaker(options?: BreakerMiddlewareOptions): BreakerMiddleware {
       next();
       return;
     }
-    const permit = o.registry.get(name, o.core).admit({ attributes });
-    if (isCircuitOpenError(permit)) {
-      reject(req, res, next, permit);
+    const admitted = o.registry.get(name, o.core).admit({ attributes });
+    if (isCircuitOpenError(admitted)) {
+      reject(req, res, next, admitted);
       return;
     }
-
-    const settle = (error?: unknown): void => {
-      if (permit.settled) return;
-      // A hook that throws counts the request as a failure, and is reported (see safeHook).
-      if (hooks.judge('isFailure', (e: unknown) => o.isFailure(req, res, e), error, true)) {
-        permit.failure(error ?? res.statusCode);
-      } else {
-        permit.success();
-      }
-    };
+    const permit = withDeadline(admitted, name, o.deadline);
+    const settle = (error?: unknown): void =>
+      settleRequest(permit, o, hooks, (e: unknown) => o.isFailure(req, res, e), error, error, res.statusCode);
     // Breakers stacked on one route each get the error.
     const locals = res.locals as Locals;
     const outer = locals[ON_ERROR];

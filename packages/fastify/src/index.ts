@@ -7,4 +7,9 @@ export type {
   TripswitchOptions,
 } from './options.js';
 export type { HttpCircuitOpenError, RejectionBody } from './rejection.js';
+export {
+  type BreakerStatusPage,
+  type BreakerStatusPageOptions,
+  breakerStatusPage,
+} from './status-page.js';
 export { tripswitch } from './tripswitch.js';

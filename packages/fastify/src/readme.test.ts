@@ -33,14 +33,12 @@ describe('README example', () => {
     for (let i = 0; i < 3; i++) expect((await fetch(`${address}/users/bad`)).status).toBe(502);
     const rejected = await fetch(`${address}/users/42`);
     expect(rejected.status).toBe(503);
-    expect(rejected.headers.get('retry-after')).toBe('10');
-    expect(await rejected.json()).toEqual({
-      error: 'circuit_open',
-      breaker: 'GET /users/:id',
-      retryAfter: 10,
-    });
+    // resetTimeout is 10 s: 10 unless the machine took over a second between the trip and this request.
+    const retryAfter = Number(rejected.headers.get('retry-after'));
+    expect([9, 10]).toContain(retryAfter);
+    expect(await rejected.json()).toEqual({ error: 'circuit_open', breaker: 'GET /users/:id', retryAfter });
     expect(await (await fetch(`${address}/orders`)).json()).toEqual([]);
     const health = (await (await fetch(`${address}/health/breakers`)).json()) as { status: string };
     expect(health.status).toBe('DEGRADED');
-  });
+  }, 30_000); // a child process and a few requests: seconds on a loaded machine
 });

@@ -1,14 +1,6 @@
 import { createRequire } from 'node:module';
-import {
-  type BreakerEventMap,
-  type BreakerEventName,
-  BreakerRegistry,
-  type CircuitBreaker,
-  createTestClock,
-  isCircuitOpenError,
-  type TestClock,
-} from '@tripswitch/core';
-import { deferred } from '@tripswitch/testkit';
+import { BreakerRegistry, createTestClock, type TestClock } from '@tripswitch/core';
+import { fetchText as get, nextEvent } from '@tripswitch/testkit';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TripswitchOptions } from './options.js';
@@ -20,24 +12,6 @@ const versions: Array<[string, number]> = [
   ['fastify4', 4],
   ['fastify5', 5],
 ];
-
-function nextEvent<E extends BreakerEventName>(
-  b: CircuitBreaker<unknown>,
-  event: E,
-): Promise<BreakerEventMap[E]> {
-  return new Promise((resolve) => {
-    const off = b.on(event, (payload) => {
-      off();
-      resolve(payload);
-    });
-  });
-}
-
-async function get(url: string, init?: RequestInit) {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown };
-}
 
 describe.each(versions)('tripswitch plugin on %s', (pkg, major) => {
   const Fastify = require(pkg) as FastifyFactory;
@@ -158,18 +132,6 @@ describe.each(versions)('tripswitch plugin on %s', (pkg, major) => {
       await get(`${url}/x`);
       expect(Object.keys(registry.snapshot()).sort()).toEqual(['GET /x', 'POST /x']);
     });
-
-    it('shares one breaker between routes given the same name', async () => {
-      const shared = { breaker: { name: 'database', failureThreshold: 1 } };
-      const { url } = await serve((app) => {
-        app.get('/x', { config: shared }, async (_r, reply) => reply.code(500).send('x'));
-        app.get('/y', { config: shared }, async () => 'y');
-      });
-      await get(`${url}/x`);
-      const rejected = await get(`${url}/y`);
-      expect(rejected.status).toBe(503);
-      expect(rejected.json()).toMatchObject({ breaker: 'database' });
-    });
   });
 
   describe('outcomes', () => {
@@ -264,31 +226,6 @@ describe.each(versions)('tripswitch plugin on %s', (pkg, major) => {
       expect(parsed).not.toHaveBeenCalled();
     });
 
-    it('hands the CircuitOpenError to Fastify’s error handler with rejectWith: error', async () => {
-      registry.get('GET /x', { clock }).openFor(5_000);
-      const handled: unknown[] = [];
-      const { url } = await serve(
-        (app) => {
-          app.setErrorHandler((error, _request, reply) => {
-            handled.push(error);
-            return reply
-              .code((error as { statusCode?: number }).statusCode ?? 500)
-              .headers((error as { headers?: Record<string, string> }).headers ?? {})
-              .send({ handled: true });
-          });
-          app.get('/x', { config: { breaker: true } }, async () => 'never');
-        },
-        opts({ rejectWith: 'error' }),
-      );
-      const rejected = await get(`${url}/x`);
-      expect(rejected.status).toBe(503);
-      expect(rejected.headers.get('retry-after')).toBe('5');
-      expect(rejected.json()).toEqual({ handled: true });
-      expect(handled).toHaveLength(1);
-      expect(isCircuitOpenError(handled[0])).toBe(true);
-      expect(handled[0]).toMatchObject({ statusCode: 503, retryAfter: 5, breakerName: 'GET /x' });
-    });
-
     it('lets Fastify’s default error handler answer 503 + Retry-After with rejectWith: error', async () => {
       registry.get('GET /x', { clock }).openFor(3_000);
       const { url } = await serve((app) => {
@@ -298,37 +235,6 @@ describe.each(versions)('tripswitch plugin on %s', (pkg, major) => {
       expect(rejected.status).toBe(503);
       expect(rejected.headers.get('retry-after')).toBe('3');
       expect(rejected.json()).toMatchObject({ statusCode: 503, code: 'CIRCUIT_OPEN' });
-    });
-
-    it.each([
-      ['synchronous', false],
-      ['async', true],
-    ])('calls a %s onReject(request, reply, error) instead of answering', async (_kind, async) => {
-      registry.get('GET /x', { clock }).openFor(2_000);
-      const seen: unknown[] = [];
-      const answer = (request: { url: string }, reply: { code(n: number): { send(b: string): unknown } }) =>
-        reply.code(429).send(`busy ${request.url}`);
-      const { url } = await serve(
-        (app) => {
-          app.get('/x', { config: { breaker: true } }, async () => 'never');
-        },
-        opts({
-          rejectWith: 'error',
-          onReject: async
-            ? async (request, reply, error) => {
-                await Promise.resolve();
-                seen.push(error);
-                answer(request, reply);
-              }
-            : (request, reply, error) => {
-                seen.push(error);
-                answer(request, reply);
-              },
-        }),
-      );
-      expect(await get(`${url}/x`)).toMatchObject({ status: 429, text: 'busy /x' });
-      expect(seen).toHaveLength(1);
-      expect(isCircuitOpenError(seen[0])).toBe(true);
     });
 
     it('passes an error thrown by onReject to Fastify’s error handler', async () => {
@@ -358,230 +264,6 @@ describe.each(versions)('tripswitch plugin on %s', (pkg, major) => {
       expect(await get(`${url}/y`)).toMatchObject({ status: 500, text: 'handled' });
       expect(handled).toEqual([oops, oops]);
       expect(registry.get('GET /x').getMetrics()).toMatchObject({ rejectedCount: 2, inFlight: 0 });
-    });
-  });
-
-  describe('outcomes over HTTP', () => {
-    it('counts a 5xx status as a failure with the status, and a 4xx as a success', async () => {
-      const b = registry.get('GET /x', { clock });
-      const { url } = await serve((app) => {
-        app.get('/x', { config: { breaker: true } }, async (request, reply) =>
-          reply.code(Number((request.query as { s: string }).s)).send('x'),
-        );
-      });
-      const failed = nextEvent(b, 'failure');
-      expect((await get(`${url}/x?s=503`)).status).toBe(503);
-      expect((await failed).error).toBe(503);
-      const succeeded = nextEvent(b, 'success');
-      expect((await get(`${url}/x?s=404`)).status).toBe(404);
-      await succeeded;
-      expect(b.getMetrics()).toMatchObject({ failureCount: 1, successCount: 1, inFlight: 0 });
-    });
-
-    const throwers: Array<
-      [string, (boom: Error) => (request: unknown, reply: { send(e: Error): unknown }) => unknown]
-    > = [
-      [
-        'a synchronous handler throws',
-        (boom) => () => {
-          throw boom;
-        },
-      ],
-      [
-        'an async handler rejects',
-        (boom) => async () => {
-          await Promise.resolve();
-          throw boom;
-        },
-      ],
-      ['a handler passes it to reply.send()', (boom) => (_request, reply) => reply.send(boom)],
-    ];
-    it.each(throwers)('counts an error as a failure when %s, with the error itself', async (_, handler) => {
-      const b = registry.get('GET /x', { clock });
-      const boom = new Error('boom');
-      const { url } = await serve((app) => {
-        app.get('/x', { config: { breaker: true } }, handler(boom) as never);
-      });
-      const failed = nextEvent(b, 'failure');
-      expect((await get(`${url}/x`)).status).toBe(500);
-      expect((await failed).error).toBe(boom);
-      expect(b.getMetrics()).toMatchObject({ failureCount: 1, inFlight: 0 });
-    });
-
-    it('uses a custom isFailure(request, reply, error)', async () => {
-      const b = registry.get('GET /x', { clock });
-      const { url } = await serve(
-        (app) => {
-          app.get('/x', { config: { breaker: true } }, async (request, reply) =>
-            reply.code(Number((request.query as { s: string }).s)).send('x'),
-          );
-        },
-        opts({ isFailure: (_request, reply) => reply.statusCode === 429 }),
-      );
-      const failed = nextEvent(b, 'failure');
-      await get(`${url}/x?s=429`);
-      expect((await failed).error).toBe(429);
-      const succeeded = nextEvent(b, 'success');
-      await get(`${url}/x?s=500`);
-      await succeeded;
-    });
-
-    it('counts a request as a failure when isFailure throws, and reports that once', async () => {
-      const b = registry.get('GET /x', { clock, failureThreshold: 10 });
-      const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-      try {
-        const { url } = await serve(
-          (app) => {
-            app.get('/x', { config: { breaker: true } }, async () => 'ok');
-          },
-          opts({
-            isFailure: () => {
-              throw new Error('broken hook');
-            },
-          }),
-        );
-        for (let i = 0; i < 2; i++) {
-          const failed = nextEvent(b, 'failure');
-          expect((await get(`${url}/x`)).status).toBe(200);
-          await failed;
-        }
-        expect(log).toHaveBeenCalledTimes(1);
-      } finally {
-        log.mockRestore();
-      }
-    });
-
-    it('sends isFailure errors to onListenerError when given, and survives one that throws', async () => {
-      const b = registry.get('GET /x', { clock, failureThreshold: 10 });
-      const reported: unknown[] = [];
-      const broken = new Error('broken hook');
-      const { url } = await serve(
-        (app) => {
-          app.get('/x', { config: { breaker: true } }, async () => 'ok');
-        },
-        opts({
-          isFailure: () => {
-            throw broken;
-          },
-          onListenerError: (error, source) => {
-            reported.push([error, source]);
-            throw new Error('and the reporter too');
-          },
-        }),
-      );
-      for (let i = 0; i < 2; i++) {
-        const failed = nextEvent(b, 'failure');
-        expect((await get(`${url}/x`)).status).toBe(200);
-        await failed;
-      }
-      expect(reported).toEqual([
-        [broken, 'isFailure'],
-        [broken, 'isFailure'],
-      ]);
-    });
-
-    it('ignores a request whose client went away mid-response, freeing the half_open slot', async () => {
-      const b = registry.get('GET /slow', { clock, resetTimeout: 1000, halfOpenMaxCalls: 1 });
-      b.openFor(1000);
-      clock.advance(1000);
-      const closed = deferred();
-      let calls = 0;
-      const { url } = await serve((app) => {
-        app.get('/slow', { config: { breaker: true } }, (_request, reply) => {
-          if (++calls > 1) return reply.send('ok');
-          reply.raw.once('close', () => closed.resolve());
-          reply.hijack();
-          reply.raw.writeHead(200);
-          reply.raw.write('partial'); // the rest never comes
-        });
-      });
-      const abort = new AbortController();
-      expect((await fetch(`${url}/slow`, { signal: abort.signal })).status).toBe(200);
-      expect(b.getMetrics()).toMatchObject({ state: 'half_open', inFlight: 1 });
-      abort.abort();
-      await closed.promise;
-      expect(b.getMetrics()).toMatchObject({
-        ignoredCount: 1,
-        failureCount: 0,
-        successCount: 0,
-        inFlight: 0,
-      });
-      expect(await get(`${url}/slow`)).toMatchObject({ status: 200, text: 'ok' });
-      expect(b.state).toBe('closed');
-    });
-  });
-
-  describe('rejection over HTTP', () => {
-    it('answers 503 with Retry-After from the clock, rounded up, at least 1, without the handler', async () => {
-      let calls = 0;
-      const { url } = await serve(
-        (app) => {
-          app.get('/x', { config: { breaker: true } }, async (_r, reply) => {
-            calls++;
-            return reply.code(500).send('x');
-          });
-        },
-        opts({ failureThreshold: 1, resetTimeout: 30_000 }),
-      );
-      await get(`${url}/x`);
-      clock.advance(10_500);
-      const rejected = await get(`${url}/x`);
-      expect(rejected.status).toBe(503);
-      expect(rejected.headers.get('retry-after')).toBe('20');
-      expect(rejected.headers.get('content-type')).toBe('application/json; charset=utf-8');
-      expect(rejected.json()).toEqual({ error: 'circuit_open', breaker: 'GET /x', retryAfter: 20 });
-      clock.advance(19_400);
-      expect((await get(`${url}/x`)).headers.get('retry-after')).toBe('1');
-      expect(calls).toBe(1);
-    });
-
-    it('omits Retry-After and sends retryAfter: null while forced open', async () => {
-      registry.get('GET /x', { clock }).forceOpen();
-      const { url } = await serve((app) => {
-        app.get('/x', { config: { breaker: true } }, async () => 'never');
-      });
-      const rejected = await get(`${url}/x`);
-      expect(rejected.status).toBe(503);
-      expect(rejected.headers.has('retry-after')).toBe(false);
-      expect(rejected.json()).toEqual({ error: 'circuit_open', breaker: 'GET /x', retryAfter: null });
-    });
-
-    it('lets exactly halfOpenMaxCalls of 20 concurrent requests through in half_open', async () => {
-      const gate = deferred();
-      const allDecided = deferred();
-      let entered = 0;
-      let rejected = 0;
-      const decided = () => {
-        if (entered + rejected === 20) allDecided.resolve();
-      };
-      const b = registry.get('GET /x', { clock, resetTimeout: 1_000, halfOpenMaxCalls: 2 });
-      const { url } = await serve((app) => {
-        app.get('/x', { config: { breaker: true } }, async () => {
-          entered++;
-          decided();
-          await gate.promise;
-          return 'ok';
-        });
-      });
-      b.openFor(1_000);
-      clock.advance(1_000);
-      const statuses = Array.from({ length: 20 }, async () => {
-        const res = await fetch(`${url}/x`);
-        if (res.status === 503) {
-          expect(res.headers.get('retry-after')).toBe('1');
-          rejected++;
-          decided();
-        }
-        await res.text();
-        return res.status;
-      });
-      await allDecided.promise;
-      expect(entered).toBe(2);
-      gate.resolve();
-      const all = await Promise.all(statuses);
-      expect(all.filter((s) => s === 200)).toHaveLength(2);
-      expect(all.filter((s) => s === 503)).toHaveLength(18);
-      expect(b.getMetrics()).toMatchObject({ state: 'closed', inFlight: 0 });
     });
   });
 

@@ -1,10 +1,12 @@
 import type { Attributes } from '@opentelemetry/api';
-import { type CircuitOpenError, isCircuitOpenError, type Permit } from '@tripswitch/core';
+import { type CircuitOpenError, isCircuitOpenError, type Permit, safeHook } from '@tripswitch/core';
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_ROUTE,
   rejectionResponse,
+  settleRequest,
   toHttpError,
+  withDeadline,
 } from '@tripswitch/core/http';
 import type {
   FastifyPluginCallback,
@@ -76,36 +78,10 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
     return t;
   };
   for (const method of Array.isArray(route.method) ? route.method : [route.method]) target(method);
-  let hookErrorReported = false;
-  /** To `onListenerError` when given (a throwing one is swallowed), else `console.error` once per route. */
-  function report(hookError: unknown): void {
-    const onListenerError = o.core.onListenerError;
-    if (onListenerError != null) {
-      try {
-        onListenerError(hookError, 'isFailure');
-      } catch {
-        // A reporter that throws must not break the request either.
-      }
-    } else if (!hookErrorReported) {
-      hookErrorReported = true;
-      console.error(
-        '[tripswitch] isFailure threw; the request counts as a failure (reported once):',
-        hookError,
-      );
-    }
-  }
-
+  const hooks = safeHook(`the tripswitch plugin on ${url}`, o.core.onListenerError);
   function settle(permit: Permit, request: FastifyRequest, reply: FastifyReply, error?: unknown): void {
-    if (permit.settled) return;
-    let failed: boolean;
-    try {
-      failed = o.isFailure(request, reply, error) === true;
-    } catch (hookError) {
-      failed = true;
-      report(hookError);
-    }
-    if (failed) permit.failure(error ?? reply.statusCode);
-    else permit.success();
+    const isFailure = (e: unknown) => o.isFailure(request, reply, e);
+    settleRequest(permit, o, hooks, isFailure, error, error, reply.statusCode);
   }
 
   function reject(
@@ -137,12 +113,19 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
     reply: FastifyReply,
     done: HookHandlerDoneFunction,
   ): void {
-    const t = targets.get(request.method) ?? target(request.method);
-    const permit = o.registry.get(t.name, o.core).admit(t.admit);
-    if (isCircuitOpenError(permit)) {
-      reject(request, reply, done, permit);
+    // The client left while an earlier hook ran ('close' fired already, so no listener would settle a
+    // permit, and a handler waiting on 'close' would hold it): take none.
+    if (reply.raw.destroyed || reply.raw.writableEnded) {
+      done();
       return;
     }
+    const t = targets.get(request.method) ?? target(request.method);
+    const admitted = o.registry.get(t.name, o.core).admit(t.admit);
+    if (isCircuitOpenError(admitted)) {
+      reject(request, reply, done, admitted);
+      return;
+    }
+    const permit = withDeadline(admitted, t.name, o.deadline);
     (request as Guarded)[PERMIT] = permit;
     const res = reply.raw;
     // 'close' follows 'finish' (keep-alive too), or comes alone when the client went away first, which says

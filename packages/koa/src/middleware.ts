@@ -1,5 +1,11 @@
 import { type CircuitOpenError, isCircuitOpenError, type Permit, safeHook } from '@tripswitch/core';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, rejectionResponse } from '@tripswitch/core/http';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_ROUTE,
+  rejectionResponse,
+  settleRequest,
+  withDeadline,
+} from '@tripswitch/core/http';
 import type { Context, Middleware } from 'koa';
 import { type BreakerMiddlewareOptions, resolveOptions } from './options.js';
 import { toHttpError } from './respond.js';
@@ -28,13 +34,7 @@ export function breaker(options?: BreakerMiddlewareOptions): Middleware {
   );
 
   function settle(permit: Permit, ctx: Context, error?: unknown): void {
-    if (permit.settled) return;
-    // A hook that throws counts the request as a failure, and is reported (see safeHook).
-    if (hooks.judge('isFailure', (c: Context) => o.isFailure(c, error), ctx, true)) {
-      permit.failure(error ?? ctx.status);
-    } else {
-      permit.success();
-    }
+    settleRequest(permit, o, hooks, (c: Context) => o.isFailure(c, error), ctx, error, ctx.status);
   }
 
   // Synchronous unless onReject is async: rejections come in floods, and this is their whole path.
@@ -66,8 +66,9 @@ export function breaker(options?: BreakerMiddlewareOptions): Middleware {
     // The client left before this middleware ran ('close' fired already, so no listener would settle a
     // permit, and a handler waiting on 'close' would hold it): take none.
     if (ctx.res.destroyed || ctx.res.writableEnded) return next();
-    const permit = o.registry.get(name, o.core).admit({ attributes });
-    if (isCircuitOpenError(permit)) return reject(ctx, permit);
+    const admitted = o.registry.get(name, o.core).admit({ attributes });
+    if (isCircuitOpenError(admitted)) return reject(ctx, admitted);
+    const permit = withDeadline(admitted, name, o.deadline);
     // A client gone before the response finished says nothing about the route: ignore, freeing a trial slot.
     const res = ctx.res;
     res.once('close', () => {

@@ -144,7 +144,7 @@ class Coordinator implements Fleet {
     const coordinated = this.coordinated.get(breaker);
     const remote = { reason: REMOTE, origin: message.origin, ...link(message.traceparent) };
     if (message.type === 'open') {
-      const cap = this.o.maxRemoteOpen ?? DEFAULT_MAX_REMOTE_OPEN_FACTOR * breaker._options.resetTimeout;
+      const cap = this.o.maxRemoteOpen ?? DEFAULT_MAX_REMOTE_OPEN_FACTOR * breaker.resetTimeout;
       breaker.openFor(Math.min(message.remainingMs, cap), remote);
       coordinated?.restart();
     } else {

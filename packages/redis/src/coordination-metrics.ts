@@ -1,4 +1,5 @@
 import { type Attributes, type Counter, type MeterProvider, metrics } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '@tripswitch/core';
 import type { DropReason } from './message.js';
 
 declare const __TRIPSWITCH_VERSION__: string | undefined;
@@ -62,7 +63,7 @@ export class CoordinationMetrics {
 
   dropped(reason: DropReason): void {
     this.droppedBy[reason]++;
-    this.add(`dropped\0${reason}`, { [ATTR_OUTCOME]: 'dropped', 'error.type': reason });
+    this.add(`dropped\0${reason}`, { [ATTR_OUTCOME]: 'dropped', [ATTR_ERROR_TYPE]: reason });
   }
 
   stats(): CoordinationStats {

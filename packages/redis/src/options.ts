@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { MeterProvider } from '@opentelemetry/api';
+import { checkTimerDuration } from '@tripswitch/core';
 import type { Redis } from 'ioredis';
 
 /** Options of {@link coordinate}. */
@@ -46,7 +47,8 @@ export interface CoordinateOptions {
   readonly createOnRemote?: boolean;
   /**
    * How long a Redis command may take before this replica behaves as if Redis were down, in ms. No
-   * call ever waits on it: it bounds how long a due circuit waits for the trial race's answer.
+   * call ever waits on it: it bounds how long a due circuit waits for the trial race's answer. At most
+   * 2^31−1 (the longest timer Node.js sets).
    * @defaultValue 1000
    */
   readonly commandTimeout?: number;
@@ -156,7 +158,12 @@ export function resolveOptions(options: CoordinateOptions): ResolvedCoordinateOp
       options.maxRemoteOpen == null ? undefined : duration('maxRemoteOpen', options.maxRemoteOpen),
     trialLease: Math.ceil(duration('trialLease', options.trialLease ?? COORDINATE_DEFAULTS.trialLease)),
     createOnRemote,
-    commandTimeout: duration('commandTimeout', options.commandTimeout ?? COORDINATE_DEFAULTS.commandTimeout),
+    // It reaches a timer: above 2^31-1 ms Node would fire it at once, and every command would time out.
+    commandTimeout: checkTimerDuration(
+      'commandTimeout',
+      options.commandTimeout ?? COORDINATE_DEFAULTS.commandTimeout,
+      true,
+    ),
     meterProvider,
   };
 }

@@ -62,7 +62,9 @@ export class RedisLink {
       () => {},
     );
     const commandReady =
-      this.cmd.status === 'ready' ? undefined : new Promise<void>((resolve) => this.cmd.once('ready', resolve));
+      this.cmd.status === 'ready'
+        ? undefined
+        : new Promise<void>((resolve) => this.cmd.once('ready', resolve));
     await this.bounded(Promise.all([subscribing, commandReady]));
     this.update();
   }

@@ -47,17 +47,15 @@ export function describeServerReadmeExample(packageDir: URL): void {
       }
       const rejected = await fetch(`${address}/users/42`);
       expect(rejected.status).toBe(503);
-      expect(rejected.headers.get('retry-after')).toBe('10');
-      expect(await rejected.json()).toEqual({
-        error: 'circuit_open',
-        breaker: 'GET /users/:id',
-        retryAfter: 10,
-      });
+      // resetTimeout is 10 s: 10 unless the machine took over a second between the trip and this request.
+      const retryAfter = Number(rejected.headers.get('retry-after'));
+      expect([9, 10]).toContain(retryAfter);
+      expect(await rejected.json()).toEqual({ error: 'circuit_open', breaker: 'GET /users/:id', retryAfter });
       expect(await (await fetch(`${address}/orders`)).json()).toEqual([]);
       const health = await fetch(`${address}/health/breakers`);
       const body = (await health.json()) as { status: string; breakers: Record<string, { state: string }> };
       expect(body.status).toBe('DEGRADED');
       expect(body.breakers['GET /users/:id']?.state).toBe('open');
-    });
+    }, 30_000); // a child process and a few requests: seconds on a loaded machine
   });
 }

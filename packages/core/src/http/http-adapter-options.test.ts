@@ -14,6 +14,8 @@ describe('resolveHttpAdapterOptions', () => {
       isFailure,
       onReject: undefined,
       rejectWith: 'response',
+      deadline: undefined,
+      ignoreCircuitOpen: true,
       core: {},
     });
   });
@@ -22,23 +24,23 @@ describe('resolveHttpAdapterOptions', () => {
     const registry = new BreakerRegistry(off);
     const mine = (status: number): boolean => status >= 400;
     const onReject = (): void => {};
-    const o = resolveHttpAdapterOptions(
-      { name: 'n', registry, isFailure: mine, onReject, rejectWith: 'error', failureThreshold: 3, ...off },
-      { isFailure },
-    );
-    expect(o).toEqual({
+    const adapter = {
       name: 'n',
       registry,
       isFailure: mine,
       onReject,
       rejectWith: 'error',
-      core: { failureThreshold: 3, ...off },
-    });
+      deadline: 5_000,
+      ignoreCircuitOpen: false,
+    } as const;
+    const o = resolveHttpAdapterOptions({ ...adapter, failureThreshold: 3, ...off }, { isFailure });
+    expect(o).toEqual({ ...adapter, core: { failureThreshold: 3, ...off } });
     expect(o.registry).toBe(registry);
   });
 
   it('treats null like undefined, as the core does', () => {
-    const keys = ['name', 'registry', 'isFailure', 'onReject', 'rejectWith', 'timeout', 'window'];
+    const keys =
+      'name registry isFailure onReject rejectWith deadline ignoreCircuitOpen timeout window'.split(' ');
     const nulls = Object.fromEntries(keys.map((key) => [key, null]));
     expect(resolve(nulls)).toEqual(resolveHttpAdapterOptions(undefined, { isFailure }));
   });
@@ -60,6 +62,17 @@ describe('resolveHttpAdapterOptions', () => {
       new TypeError('isFailure must be a function, got true'),
     );
     expect(() => resolve({ onReject: 'x' })).toThrow(new TypeError('onReject must be a function, got "x"'));
+    expect(() => resolve({ deadline: 0 })).toThrow(
+      new RangeError('deadline must be a finite number of ms > 0, got 0'),
+    );
+    expect(() => resolve({ deadline: 2 ** 31 })).toThrow(
+      new RangeError(
+        'deadline must be at most 2147483647 ms (2^31-1, the longest timer Node.js sets), got 2147483648',
+      ),
+    );
+    expect(() => resolve({ ignoreCircuitOpen: 'yes' })).toThrow(
+      new TypeError('ignoreCircuitOpen must be a boolean, got "yes"'),
+    );
     // Objects are shown as JSON, as the core shows them.
     expect(() => resolve({ registry: {} })).toThrow(
       new TypeError('registry must be a BreakerRegistry, got {}'),

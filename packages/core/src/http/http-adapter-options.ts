@@ -1,4 +1,4 @@
-import { checkHook, show } from '../check.js';
+import { checkBoolean, checkHook, checkTimerDuration, show } from '../check.js';
 import { type CircuitBreakerOptions, validateBreakerOptions } from '../options.js';
 import type { BreakerRegistry } from '../registry.js';
 import { checkRegistry } from './check-registry.js';
@@ -14,6 +14,8 @@ const ADAPTER_KEYS: ReadonlySet<string> = new Set([
   'isFailure',
   'onReject',
   'rejectWith',
+  'deadline',
+  'ignoreCircuitOpen',
 ]);
 
 /**
@@ -37,6 +39,21 @@ export interface HttpAdapterOptions<F, R>
    * @defaultValue 'response'
    */
   readonly rejectWith?: 'response' | 'error';
+  /**
+   * Milliseconds after admission by which a request must be answered: one still unanswered then counts as
+   * a failure (a `CallTimeoutError`, as `execute()`'s `timeout`), decided there, so a hung route trips even
+   * when its clients give up first. The request itself is left alone (the late answer is still sent, and
+   * changes nothing). Costs a timer per admitted request.
+   * @defaultValue no deadline
+   */
+  readonly deadline?: number;
+  /**
+   * Ignore a request that failed with a `CircuitOpenError` (a breaker the handler called, such as an
+   * upstream's from `@tripswitch/axios`, was open): neither a failure nor a success of the route, so one
+   * upstream outage does not trip every route that calls it. `false` leaves it to `isFailure`.
+   * @defaultValue true
+   */
+  readonly ignoreCircuitOpen?: boolean;
 }
 
 /** {@link HttpAdapterOptions} after {@link resolveHttpAdapterOptions}: validated, defaults applied. */
@@ -47,6 +64,8 @@ export interface ResolvedHttpAdapterOptions<F, R> {
   readonly isFailure: F;
   readonly onReject: R | undefined;
   readonly rejectWith: 'response' | 'error';
+  readonly deadline: number | undefined;
+  readonly ignoreCircuitOpen: boolean;
   /** What is left for the core: passed to `registry.get()` when a route's breaker is created. */
   readonly core: Omit<CircuitBreakerOptions, 'name'>;
 }
@@ -101,6 +120,8 @@ export function resolveHttpAdapterOptions<F, R>(
     isFailure: checkHook('isFailure', o.isFailure) ?? defaults.isFailure,
     onReject: checkHook('onReject', o.onReject),
     rejectWith: o.rejectWith ?? 'response',
+    deadline: o.deadline === undefined ? undefined : checkTimerDuration('deadline', o.deadline, true),
+    ignoreCircuitOpen: checkBoolean('ignoreCircuitOpen', o.ignoreCircuitOpen, true),
     core,
   };
 }

@@ -53,6 +53,32 @@ export interface ResolvedHttpClientOptions<Req, Res> {
   readonly core: BreakerOptionsForClient;
 }
 
+/** The defaults of the options every HTTP client adapter shares. */
+export const CLIENT_DEFAULTS = Object.freeze({
+  respectRetryAfter: true,
+  /** 10 minutes: a longer `Retry-After` opens the circuit for this long. */
+  maxRetryAfter: DEFAULT_MAX_RETRY_AFTER,
+});
+
+/**
+ * The core options no HTTP client adapter applies, each with what to use instead, for
+ * {@link resolveHttpClientOptions}'s `refused`. Only the advice for `timeout` differs between clients.
+ *
+ * @param timeout - What to use instead of `timeout` with this client.
+ * @example
+ * ```ts
+ * resolveHttpClientOptions(options, { name: 'withBreaker', refused: refusedClientOptions("use Axios's own `timeout`") });
+ * ```
+ */
+export function refusedClientOptions(timeout: string): Readonly<Record<string, string>> {
+  return {
+    name: 'breakers are named per upstream by `key`',
+    timeout,
+    isResultFailure: 'use `isFailure`, which receives responses as well as errors',
+    initialState: 'restore a breaker with `registry.get(name, { initialState })` before the first request',
+  };
+}
+
 const CLIENT_KEYS: ReadonlySet<string> = new Set([
   'key',
   'registry',
@@ -111,10 +137,14 @@ export function resolveHttpClientOptions<Req, Res>(
     registry: checkRegistry(o.registry),
     isFailure: checkHook('isFailure', o.isFailure as (errorOrResponse: unknown) => boolean),
     fallback: checkHook('fallback', o.fallback as ResolvedHttpClientOptions<Req, Res>['fallback']),
-    respectRetryAfter: checkBoolean('respectRetryAfter', o.respectRetryAfter, true),
+    respectRetryAfter: checkBoolean(
+      'respectRetryAfter',
+      o.respectRetryAfter,
+      CLIENT_DEFAULTS.respectRetryAfter,
+    ),
     maxRetryAfter:
       o.maxRetryAfter === undefined
-        ? DEFAULT_MAX_RETRY_AFTER
+        ? CLIENT_DEFAULTS.maxRetryAfter
         : checkDuration('maxRetryAfter', o.maxRetryAfter, true),
     ignore: ignorePredicate(given.ignore),
     onListenerError: given.onListenerError,

@@ -4,8 +4,15 @@ export {
   ATTR_HTTP_ROUTE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  ATTR_URL_SCHEME,
 } from '../telemetry/names.js';
 export { checkRegistry } from './check-registry.js';
+export {
+  type ClientAnswers,
+  type ClientGuard,
+  type ClientOutcome,
+  createClientGuard,
+} from './client-guard.js';
 export { honoursRetryAfter, isFailureStatus } from './failure-status.js';
 export {
   type BreakerHealthBody,
@@ -20,12 +27,15 @@ export {
 } from './http-adapter-options.js';
 export {
   type BreakerOptionsForClient,
+  CLIENT_DEFAULTS,
   type HttpClientOptions,
   type ResolvedHttpClientOptions,
+  refusedClientOptions,
   resolveHttpClientOptions,
 } from './http-client-options.js';
 export { parseHttpDate } from './http-date.js';
 export { clientAttributes, originOf, portOf } from './origin.js';
+export { type CachedOrigin, OriginCache } from './origin-cache.js';
 export {
   type HttpCircuitOpenError,
   type RejectionBody,
@@ -35,4 +45,5 @@ export {
   retryAfterSeconds,
   toHttpError,
 } from './rejection.js';
+export { type RequestOutcomeOptions, settleRequest, withDeadline } from './request-permit.js';
 export { DEFAULT_MAX_RETRY_AFTER, parseRetryAfter } from './retry-after.js';

@@ -23,11 +23,13 @@ describe('clientAttributes', () => {
       'http.request.method': 'POST',
       'server.address': '::1',
       'server.port': 3000,
+      'url.scheme': 'http',
     });
     expect(clientAttributes(undefined, new URL('https://a.example/'))).toEqual({
       'http.request.method': 'GET',
       'server.address': 'a.example',
       'server.port': 443,
+      'url.scheme': 'https',
     });
     expect(clientAttributes('delete', undefined)).toEqual({ 'http.request.method': 'DELETE' });
   });

@@ -1,5 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../telemetry/names.js';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_SCHEME,
+} from '../telemetry/names.js';
 
 /** Port of each scheme when a URL does not give one (the WHATWG URL parser leaves `port` empty then). */
 const DEFAULT_PORTS: Readonly<Record<string, string>> = {
@@ -42,13 +47,14 @@ export function originOf(url: URL): string {
 
 /**
  * The span attributes of an outgoing request (never used on metrics): `http.request.method`, and, when
- * the URL is known, `server.address` (an IPv6 host without its brackets) and `server.port` (a number).
+ * the URL is known, `server.address` (an IPv6 host without its brackets), `server.port` (a number) and
+ * `url.scheme` (`https`, without the colon).
  *
  * @param method - The request method, in any case. @defaultValue 'GET' when empty
  * @example
  * ```ts
  * clientAttributes('post', new URL('https://api.example.com/charges'));
- * // { 'http.request.method': 'POST', 'server.address': 'api.example.com', 'server.port': 443 }
+ * // { 'http.request.method': 'POST', 'server.address': 'api.example.com', 'server.port': 443, 'url.scheme': 'https' }
  * ```
  */
 export function clientAttributes(method: string | undefined, url: URL | undefined): Attributes {
@@ -57,6 +63,7 @@ export function clientAttributes(method: string | undefined, url: URL | undefine
     attributes[ATTR_SERVER_ADDRESS] = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const port = portOf(url);
     if (port !== undefined) attributes[ATTR_SERVER_PORT] = Number(port);
+    attributes[ATTR_URL_SCHEME] = url.protocol.slice(0, -1);
   }
   return attributes;
 }

@@ -1,3 +1,5 @@
+import type { TripDecision } from './trip-decision.js';
+
 /**
  * @internal The consecutive-failures rule: `threshold` failures in a row open the circuit, a success
  * starts the count again. The count is kept even without a threshold, because metrics report it.
@@ -11,10 +13,12 @@ export class ConsecutiveFailures {
     this.count = 0;
   }
 
-  /** Records a failure; true when the rule says open. */
-  failure(): boolean {
+  /** Records a failure; the decision when the rule says open. */
+  failure(): TripDecision | undefined {
     this.count++;
-    return this.threshold !== undefined && this.count >= this.threshold;
+    const threshold = this.threshold;
+    if (threshold === undefined || this.count < threshold) return undefined;
+    return { reason: 'consecutive_failures', numbers: { consecutiveFailures: this.count, threshold } };
   }
 
   reset(): void {

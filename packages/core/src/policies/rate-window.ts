@@ -1,4 +1,4 @@
-/** @internal what a window remembers, for toJSON(); `entries` are [calls, failures, slow] per slot. */
+/** What a breaker's window remembers, as saved in `BreakerSnapshot.window` by `toJSON()`. */
 export interface WindowSnapshot {
   readonly type: 'count' | 'time';
   /** count: one outcome code per call, oldest first (bit 0 = failure, bit 1 = slow). */

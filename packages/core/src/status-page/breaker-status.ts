@@ -21,7 +21,7 @@ export interface BreakerStatus {
    * step from open happens on the next call, so its time is not known).
    */
   readonly stateForMs: number | null;
-  /** Ms until trial calls are admitted while open; `null` while forced_open (no known end); else 0. */
+  /** Whole ms (rounded up) until trial calls are admitted while open; `null` while forced_open; else 0. */
   readonly retryAfterMs: number | null;
   /** Calls settled per second over the last 5 s; `null` until sampled twice (a page is open). */
   readonly callsPerSecond: number | null;
@@ -104,7 +104,8 @@ export function describeBreaker(
     name: breaker.name,
     state: m.state,
     stateForMs: last === null || last.to !== m.state ? null : now - last.at,
-    retryAfterMs: Number.isFinite(m.retryAfterMs) ? m.retryAfterMs : null,
+    // Rounded up, as in the health JSON: a clock's fractions mean nothing on a page or in a log.
+    retryAfterMs: Number.isFinite(m.retryAfterMs) ? Math.ceil(m.retryAfterMs) : null,
     callsPerSecond: sampler?.callsPerSecond() ?? null,
     rejectedPerSecond: sampler?.rejectedPerSecond() ?? null,
     failureRate: m.failureRate ?? sampler?.failureShare() ?? null,

@@ -157,6 +157,7 @@ describe('createStatusPage()', () => {
     ]);
     const open = body.breakers[0]!;
     expect(open.retryAfterMs).toBeGreaterThan(59_000);
+    expect(Number.isInteger(open.retryAfterMs)).toBe(true); // whole ms, as in the health JSON
     expect(open.lastTransition).toMatchObject({ from: 'closed', to: 'open', reason: 'consecutive_failures' });
     expect(body.breakers[1]).toMatchObject({ retryAfterMs: null, lastTransition: { reason: 'manual' } });
     expect(body.breakers[3]).toMatchObject({ lastTransition: null, stateForMs: null });

@@ -14,11 +14,12 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import type { TransitionOptions } from '../circuit-breaker.js';
 import type { RejectionKind } from '../errors.js';
 import type { RejectionSpans, TelemetryOptions } from '../options.js';
 import type { BreakerPermit, Outcome } from '../permit.js';
+import type { DecisionNumbers } from '../policies/trip-decision.js';
 import { CircuitState, type TransitionReason } from '../state.js';
+import type { TransitionOptions } from '../transition-options.js';
 import { VERSION } from '../version.js';
 import type { CallTally } from './call-tally.js';
 import { type Instruments, instrumentsFor, type StatusSource, tallyFor, track, untrack } from './metrics.js';
@@ -46,14 +47,6 @@ import {
 } from './names.js';
 import { SeriesAttributes } from './series-attributes.js';
 import { emitRejectSpan, emitTransitionSpan, validSpanContext } from './tracing.js';
-
-/** @internal the numbers behind a decision to open, for the transition span. */
-export interface DecisionNumbers {
-  readonly consecutiveFailures?: number;
-  readonly failureRate?: number;
-  readonly slowCallRate?: number;
-  readonly threshold: number;
-}
 
 /** @internal what telemetry reads from its breaker (a narrow view: the breaker's parts never import it). */
 export interface TelemetrySubject {

@@ -46,6 +46,10 @@ export interface SdkLine {
     http(): Instrumentation;
     express(): Instrumentation;
     koa(): Instrumentation;
+    /** `@fastify/otel`; a line without it does not run the Fastify contract. */
+    fastify?(): Instrumentation;
+    /** `@opentelemetry/instrumentation-undici`: undici and the fetch Node.js ships (diagnostics channels). */
+    undici(): Instrumentation;
   };
   registerInstrumentations(instrumentations: Instrumentation[], tracerProvider: TracerProvider): void;
 }

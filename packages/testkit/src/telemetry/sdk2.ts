@@ -1,3 +1,4 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
@@ -5,6 +6,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
@@ -44,6 +46,9 @@ export const sdk2: SdkLine = {
     http: () => new HttpInstrumentation({ enabled: false }),
     express: () => new ExpressInstrumentation({ enabled: false }),
     koa: () => new KoaInstrumentation({ enabled: false }),
+    fastify: () => new FastifyOtelInstrumentation({ enabled: false, registerOnInitialization: true }),
+    // Not `enabled: false`: this instrumentation then never makes spans, even after enable().
+    undici: () => new UndiciInstrumentation(),
   },
   registerInstrumentations: (instrumentations, tracerProvider) =>
     registerInstrumentations({ instrumentations, tracerProvider }),

@@ -16,18 +16,48 @@ export type ServerBreakerOptions = Pick<
 /** How the contract builds an app with one adapter; loaded only after the instrumentations are enabled. */
 export interface ServerTelemetryDriver {
   /** The framework, which picks its OpenTelemetry instrumentation. */
-  readonly framework: 'express' | 'koa';
+  readonly framework: 'express' | 'koa' | 'fastify';
+  /**
+   * Whether the handler's own spans sit under `circuit_breaker.call` with `traceCalls`. `@fastify/otel`
+   * runs the handler in its own request context, so there they sit beside it, under the server span.
+   * @defaultValue true
+   */
+  readonly handlerInCallSpan?: boolean;
   /**
    * An app with one `GET path` route guarded by the adapter's `breaker(options)`, whose handler answers
    * with the status `handler()` resolves to. The framework must be required inside this call.
    */
-  app(path: string, options: ServerBreakerOptions, handler: () => Promise<number>): RequestListener;
+  app(
+    path: string,
+    options: ServerBreakerOptions,
+    handler: () => Promise<number>,
+  ): RequestListener | Promise<RequestListener>;
 }
 
 /** What the contract needs of `@tripswitch/core`. */
 export interface ServerCoreUnderTest {
   readonly BreakerRegistry: new () => BreakerRegistry;
   readonly createTestClock: () => TestClock;
+}
+
+// One instance per file of each instrumentation, however many contracts the file runs: a module is patched
+// when first required, and re-patched when its instrumentation is enabled again; a new instrumentation would
+// never see the already-loaded module.
+const made = new WeakMap<SdkLine['instrumentations'], Map<string, Instrumentation>>();
+function instrumentationsOf(line: SdkLine, framework: ServerTelemetryDriver['framework']): Instrumentation[] {
+  const cache = made.get(line.instrumentations) ?? new Map<string, Instrumentation>();
+  made.set(line.instrumentations, cache);
+  const one = (name: 'http' | ServerTelemetryDriver['framework']): Instrumentation => {
+    let instrumentation = cache.get(name);
+    if (instrumentation === undefined) {
+      const make = line.instrumentations[name];
+      if (make === undefined) throw new Error(`${line.label} has no ${name} instrumentation`);
+      instrumentation = make();
+      cache.set(name, instrumentation);
+    }
+    return instrumentation;
+  };
+  return [one('http'), one(framework)];
 }
 
 /**
@@ -44,12 +74,7 @@ export function describeServerTelemetry(
     let exporter: MemorySpanExporter;
     let waiter: SpanWaiter;
     let provider: TestTracerProvider;
-    // One set for the file: a module is patched when first required, and re-patched when its instrumentation
-    // is enabled again; a new instrumentation would never see the already-loaded module.
-    const instrumentations: Instrumentation[] = [
-      line.instrumentations.http(),
-      line.instrumentations[driver.framework](),
-    ];
+    const instrumentations = instrumentationsOf(line, driver.framework);
     let server: TestServer | undefined;
 
     beforeEach(() => {
@@ -76,7 +101,7 @@ export function describeServerTelemetry(
       const registry = new core.BreakerRegistry();
       const clock = core.createTestClock();
       const options = { registry, clock, failureThreshold: 1, resetTimeout: 30_000 };
-      server = await listen(driver.app('/users/:id', options, async () => 500));
+      server = await listen(await driver.app('/users/:id', options, async () => 500));
 
       const tripTrace = 'a'.repeat(32);
       const rejectTrace = 'b'.repeat(32);
@@ -91,7 +116,10 @@ export function describeServerTelemetry(
       // The server span is named by route once the framework reports it.
       const serverSpan = await waiter.forSpan('GET /users/:id', rejectTrace);
       expect(serverSpan.kind).toBe(SpanKind.SERVER);
-      expect(serverSpan.attributes['http.response.status_code']).toBe(503);
+      expect(serverSpan.attributes).toMatchObject({
+        'http.route': '/users/:id',
+        'http.response.status_code': 503,
+      });
 
       // The reject span's parent chain leads to the server span of the rejected request.
       expect(ancestorsOf(reject, exporter.getFinishedSpans())).toContain(serverSpan.spanContext().spanId);
@@ -121,7 +149,7 @@ export function describeServerTelemetry(
     it('runs the handler inside the circuit_breaker.call span with traceCalls', async () => {
       const registry = new core.BreakerRegistry();
       server = await listen(
-        driver.app('/work', { registry, traceCalls: true }, async () => {
+        await driver.app('/work', { registry, traceCalls: true }, async () => {
           await Promise.resolve();
           trace.getTracer('test').startActiveSpan('handler work', (span) => span.end());
           return 200;
@@ -132,7 +160,11 @@ export function describeServerTelemetry(
       expect(response.status).toBe(200);
       const work = await waiter.forSpan('handler work', traceId);
       const call = await waiter.forSpan('circuit_breaker.call GET /work', traceId);
-      expect(ancestorsOf(work, exporter.getFinishedSpans())).toContain(call.spanContext().spanId);
+      const serverSpan = await waiter.forSpan('GET /work', traceId);
+      const spans = exporter.getFinishedSpans();
+      expect(ancestorsOf(call, spans)).toContain(serverSpan.spanContext().spanId);
+      const parent = driver.handlerInCallSpan === false ? serverSpan : call;
+      expect(ancestorsOf(work, spans)).toContain(parent.spanContext().spanId);
       expect(call.attributes).toMatchObject({
         'http.request.method': 'GET',
         'http.route': '/work',

@@ -1,4 +1,6 @@
+import { createServer, type RequestListener } from 'node:http';
 import type { RequestHandler } from 'express';
+import type { FastifyPluginCallback } from 'fastify';
 import type Koa from 'koa';
 import type { ServerBreakerOptions, ServerTelemetryDriver } from './server-telemetry-contract.js';
 
@@ -41,6 +43,37 @@ export function koaTelemetryDriver(
       const app = new KoaApp();
       app.use(router.routes());
       return app.callback();
+    },
+  };
+}
+
+/**
+ * The Fastify driver: `plugin` is `@tripswitch/fastify`'s, registered with `options`; the route opts in
+ * with `config.breaker`. The listener is Fastify's own request handler, taken from its server factory.
+ */
+export function fastifyTelemetryDriver(
+  plugin: FastifyPluginCallback<ServerBreakerOptions>,
+  loadFastify: Load<typeof import('fastify').default>,
+): ServerTelemetryDriver {
+  return {
+    framework: 'fastify',
+    handlerInCallSpan: false,
+    async app(path, options, handler) {
+      let listener: RequestListener | undefined;
+      const app = loadFastify()({
+        serverFactory: (handle) => {
+          listener = handle;
+          return createServer(handle);
+        },
+      });
+      await app.register(plugin, options);
+      app.get(path, { config: { breaker: true } }, async (_request, reply) => {
+        const status = await handler();
+        return reply.code(status).send(String(status));
+      });
+      await app.ready();
+      if (listener === undefined) throw new Error('Fastify did not call its serverFactory');
+      return listener;
     },
   };
 }

@@ -12,15 +12,34 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { BreakerRegistry, BreakerRegistryOptions, TestClock } from '@tripswitch/core';
-import type { AxiosStatic } from 'axios';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MemorySpanExporter, SdkLine, TestTracerProvider } from './sdk-line.js';
 
-/** What the contract needs of `@tripswitch/axios` and Axios, loaded once `http` is instrumented. */
-export interface AxiosUnderTest {
-  readonly axios: AxiosStatic;
-  readonly withBreaker: typeof import('@tripswitch/axios').withBreaker;
+/** A client with a client adapter installed, as the contract drives it. */
+export interface TelemetryClient {
+  /** Sends a request to an absolute URL; settles once the answer (or error) is in, the body read. */
+  send(url: string, request?: { readonly method?: string }): Promise<unknown>;
+}
+
+/** What the contract needs of a client adapter, loaded once its client's instrumentation is enabled. */
+export interface ClientUnderTest {
+  /** Installs the adapter with these options (core and client options). */
+  client(options: Record<string, unknown>): TelemetryClient;
+  /** True for what the client rejects with when the breaker rejected the request. */
   readonly isCircuitOpenError: (error: unknown) => boolean;
+}
+
+/** The client adapter the contract runs against. */
+export interface ClientTelemetryDeps {
+  /** Shows in the describe block's name. */
+  readonly label: string;
+  /** The client's OpenTelemetry instrumentation: `http` (Axios) or `undici` (fetch, undici). */
+  instrumentation(line: SdkLine): Instrumentation;
+  /** Loads the adapter and its client (after the instrumentation is enabled). */
+  load(): Promise<ClientUnderTest>;
+  startUpstream(): Promise<TelemetryUpstream>;
+  /** The `error.type` of a failure on a connection the upstream reset. */
+  readonly resetErrorType: string;
 }
 
 /** A local upstream the contract can steer: `/?status=N`, `/?do=reset`, or `mode` for plain paths. */
@@ -33,23 +52,24 @@ export interface TelemetryUpstream {
 }
 
 /**
- * The telemetry contract of the Axios adapter under the real HTTP instrumentation: reject spans under the
- * caller's span with the server and method attributes, nothing sent when rejected, the HTTP client span
- * under `circuit_breaker.call` with `traceCalls`, and Retry-After opens in spans and metrics.
+ * The telemetry contract of the HTTP client adapters under their client's real instrumentation: reject
+ * spans under the caller's span with the server, scheme and method attributes, nothing sent when
+ * rejected, the HTTP client span under `circuit_breaker.call` with `traceCalls`, and Retry-After opens in
+ * spans and metrics.
  */
-export function describeAxiosTelemetry(
+export function describeClientTelemetry(
   line: SdkLine,
   core: {
     BreakerRegistry: new (options?: BreakerRegistryOptions) => BreakerRegistry;
     createTestClock: () => TestClock;
   },
-  deps: { load(): Promise<AxiosUnderTest>; startUpstream(): Promise<TelemetryUpstream> },
+  deps: ClientTelemetryDeps,
 ): void {
-  describe(`axios telemetry contract on ${line.label}`, () => {
+  describe(`${deps.label} telemetry contract on ${line.label}`, () => {
     let exporter: MemorySpanExporter;
     let tracerProvider: TestTracerProvider;
     let instrumentation: Instrumentation;
-    let sut: AxiosUnderTest;
+    let sut: ClientUnderTest;
     let upstream: TelemetryUpstream;
     let registry: BreakerRegistry;
 
@@ -58,8 +78,8 @@ export function describeAxiosTelemetry(
       tracerProvider = line.tracerProvider([line.simpleProcessor(exporter)]);
       context.setGlobalContextManager(line.contextManager().enable());
       // The HTTP instrumentation patches `http` when it is required, so it is enabled (and `http` required
-      // through it) before Axios and the adapter are loaded.
-      instrumentation = line.instrumentations.http();
+      // through it) before the client and the adapter are loaded.
+      instrumentation = deps.instrumentation(line);
       instrumentation.setTracerProvider(tracerProvider);
       instrumentation.enable();
       createRequire(import.meta.url)('node:http');
@@ -105,21 +125,22 @@ export function describeAxiosTelemetry(
       return exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT);
     }
     it('emits the reject span as a child of the caller span, with server and method attributes', async () => {
-      const http = sut.axios.create({ baseURL: upstream.origin });
-      sut.withBreaker(http, {
+      const http = sut.client({
         registry,
         clock: core.createTestClock(),
         failureThreshold: 1,
         resetTimeout: 30_000,
       });
       upstream.mode = { status: 500 };
-      await http.post('/charges', {}).catch(() => undefined);
+      await http.send(`${upstream.origin}/charges`, { method: 'POST' }).catch(() => undefined);
       const transition = spansNamed('circuit_breaker.transition');
       expect(transition).toHaveLength(1);
 
       let rejection: unknown;
       const caller = await inCallerSpan(async () => {
-        rejection = await http.post('/charges', { amount: 1 }).catch((e: unknown) => e);
+        rejection = await http
+          .send(`${upstream.origin}/charges`, { method: 'POST' })
+          .catch((e: unknown) => e);
       });
 
       expect(sut.isCircuitOpenError(rejection)).toBe(true);
@@ -134,6 +155,7 @@ export function describeAxiosTelemetry(
         'server.address': '127.0.0.1',
         'server.port': upstream.port,
         'http.request.method': 'POST',
+        'url.scheme': 'http',
         'tripswitch.breaker.name': upstream.origin,
         'tripswitch.breaker.state': 'open',
         'tripswitch.breaker.outcome': 'rejected',
@@ -149,10 +171,9 @@ export function describeAxiosTelemetry(
     });
 
     it('with traceCalls, makes the HTTP client span a child of the breaker call span', async () => {
-      const http = sut.axios.create({ baseURL: upstream.origin });
-      sut.withBreaker(http, { registry, traceCalls: true });
+      const http = sut.client({ registry, traceCalls: true });
 
-      const caller = await inCallerSpan(() => http.get('/users/1'));
+      const caller = await inCallerSpan(() => http.send(`${upstream.origin}/users/1`));
 
       const calls = spansNamed('circuit_breaker.call');
       expect(calls).toHaveLength(1);
@@ -178,19 +199,18 @@ export function describeAxiosTelemetry(
     });
 
     it('marks the call span failed with the HTTP status or the network error code as error.type', async () => {
-      const http = sut.axios.create({ baseURL: upstream.origin });
-      sut.withBreaker(http, { registry, traceCalls: true, failureThreshold: 10 });
+      const http = sut.client({ registry, traceCalls: true, failureThreshold: 10 });
 
-      await inCallerSpan(() => http.get('/?status=503'));
-      await inCallerSpan(() => http.get('/?do=reset'));
-      await inCallerSpan(() => http.get('/?status=404'));
+      await inCallerSpan(() => http.send(`${upstream.origin}/?status=503`));
+      await inCallerSpan(() => http.send(`${upstream.origin}/?do=reset`));
+      await inCallerSpan(() => http.send(`${upstream.origin}/?status=404`));
 
       const calls = spansNamed('circuit_breaker.call');
       expect(
         calls.map((s) => [s.attributes['tripswitch.breaker.outcome'], s.attributes['error.type']]),
       ).toEqual([
         ['failure', '503'],
-        ['failure', 'ECONNRESET'],
+        ['failure', deps.resetErrorType],
         ['success', undefined],
       ]);
       expect(calls.map((s) => s.status.code)).toEqual([
@@ -208,9 +228,8 @@ export function describeAxiosTelemetry(
     });
 
     it('without traceCalls, adds no call span: the HTTP client span is the caller span child', async () => {
-      const http = sut.axios.create({ baseURL: upstream.origin });
-      sut.withBreaker(http, { registry });
-      const caller = await inCallerSpan(() => http.get('/x'));
+      const http = sut.client({ registry });
+      const caller = await inCallerSpan(() => http.send(`${upstream.origin}/x`));
       expect(spansNamed('circuit_breaker.call')).toEqual([]);
       const clients = clientSpans();
       expect(clients).toHaveLength(1);
@@ -220,14 +239,13 @@ export function describeAxiosTelemetry(
     it('reports a Retry-After open as a transition with reason retry_after, and counts calls by status', async () => {
       const reader = line.reader();
       const meterProvider = line.meterProvider([reader]);
-      const http = sut.axios.create({ baseURL: upstream.origin });
-      sut.withBreaker(http, {
+      const http = sut.client({
         registry: new core.BreakerRegistry({ telemetry: { tracerProvider, meterProvider } }),
         clock: core.createTestClock(),
       });
       upstream.mode = { status: 429, headers: { 'retry-after': '5' } };
-      const caller = await inCallerSpan(() => http.get('/x'));
-      await http.get('/x').catch(() => undefined);
+      const caller = await inCallerSpan(() => http.send(`${upstream.origin}/x`));
+      await http.send(`${upstream.origin}/x`).catch(() => undefined);
 
       const transitions = spansNamed('circuit_breaker.transition');
       expect(transitions.map((s) => s.attributes['tripswitch.breaker.reason'])).toEqual(['retry_after']);
