@@ -4,7 +4,6 @@
  * that was accepted but breaks later shows up. Every exercise runs on 127.0.0.1 with real servers and
  * clients; each returns what it saw, and throws on anything a working breaker must not do.
  */
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { withBreaker } from '@tripswitch/axios';
 import {
@@ -104,7 +103,7 @@ async function useBreaker(b: CircuitBreaker<unknown>, options: object): Promise<
       await b.execute(() => (i % 4 === 0 ? 'ok' : Promise.reject(new CallFailure('boom'))));
     } catch (error) {
       if (!(error instanceof CallFailure) && !isCircuitOpenError(error) && !isCallTimeoutError(error)) {
-        throw new LaterFailure(`execute() threw ${describe(error)}`);
+        throw new LaterFailure(`execute() threw ${describeError(error)}`);
       }
     }
   }
@@ -114,11 +113,12 @@ async function useBreaker(b: CircuitBreaker<unknown>, options: object): Promise<
   try {
     new CircuitBreaker({ ...options, initialState: json });
   } catch (error) {
-    throw new LaterFailure(`its own toJSON() does not restore: ${describe(error)}`);
+    throw new LaterFailure(`its own toJSON() does not restore: ${describeError(error)}`);
   }
 }
 
-export function describe(error: unknown): string {
+/** `Name: message` of a thrown value, short enough for a failure message. */
+export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message.slice(0, 160)}` : String(error);
 }
 
@@ -174,7 +174,7 @@ export const retryTarget: FuzzTarget = {
     } catch (error) {
       // A shouldRetry that throws ends the attempts with its error: the caller's own throw.
       if (!(error instanceof CallFailure) && !(error instanceof HookError)) {
-        throw new LaterFailure(`retry() rejected with ${describe(error)}`);
+        throw new LaterFailure(`retry() rejected with ${describeError(error)}`);
       }
     }
   },
@@ -349,7 +349,7 @@ export function axiosTarget(upstream: TestServer): FuzzTarget {
           // Documented: a key() that does not return a non-empty string rejects the request, sending nothing.
           const badKey = error instanceof TypeError && error.message.startsWith('key(config) must return');
           if (!isCircuitOpenError(error) && status !== 500 && status !== 503 && !badKey) {
-            throw new LaterFailure(`GET /u?s=${s} threw ${describe(error)}`);
+            throw new LaterFailure(`GET /u?s=${s} threw ${describeError(error)}`);
           }
         }
       }
@@ -395,9 +395,4 @@ export function redisTarget(client: () => Redis): FuzzTarget {
     },
     dispose: (built) => (built as { stop: () => Promise<void> }).stop(),
   };
-}
-
-/** Closes a server started for the cases. */
-export function closeServer(server: Server | TestServer): Promise<void> {
-  return 'url' in server ? server.close() : new Promise((resolve) => server.close(() => resolve()));
 }

@@ -21,7 +21,7 @@ import {
   axiosTarget,
   breakerTarget,
   type CaseServer,
-  describe as describeError,
+  describeError,
   expressTarget,
   type FuzzTarget,
   fastifyTarget,
@@ -46,6 +46,8 @@ import { envCount, runSeed } from './random.js';
 
 const require = createRequire(import.meta.url);
 const BASE = envCount('TRIPSWITCH_FUZZ_RUNS', 1000);
+/** For the factories whose every case starts a server or a Redis connection. */
+const QUARTER = Math.ceil(BASE / 4);
 const SEED = runSeed();
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long one case may take to build and exercise before it counts as a hang. */
@@ -214,8 +216,8 @@ describe('options fuzz: a working breaker or a TypeError/RangeError naming the o
     300_000,
   );
   it(
-    `fastify tripswitch: ${BASE / 4} option sets, each on its own server`,
-    () => fuzz(fastifyTarget, BASE / 4),
+    `fastify tripswitch: ${QUARTER} option sets, each on its own server`,
+    () => fuzz(fastifyTarget, QUARTER),
     300_000,
   );
   it(`axios withBreaker(): ${BASE} option sets against a local upstream`, async () => {
@@ -229,7 +231,7 @@ describe('options fuzz: a working breaker or a TypeError/RangeError naming the o
 
   const redis = ensureRedisServer();
   it.skipIf('skip' in redis)(
-    `redis coordinate(): ${BASE / 4} option sets against a real redis-server`,
+    `redis coordinate(): ${QUARTER} option sets against a real redis-server`,
     async () => {
       const IORedis = require('ioredis') as typeof import('ioredis').default;
       const server: TestRedis = await startRedis((redis as { binary: string }).binary);
@@ -237,7 +239,7 @@ describe('options fuzz: a working breaker or a TypeError/RangeError naming the o
       try {
         await fuzz(
           redisTarget(() => client),
-          BASE / 4,
+          QUARTER,
         );
       } finally {
         client.disconnect();

@@ -26,9 +26,16 @@ const MAX_GROWTH = 0.05;
 
 class Boom extends Error {}
 
-/** Readings at the warm-up (a fifth of the work: caches, pools and JIT settle) and at each checkpoint after it. */
-async function soak(total: number, run: (from: number, to: number) => Promise<void>): Promise<HeapReading[]> {
-  const warm = Math.ceil(total / 5);
+/**
+ * Readings after the warm-up (a fifth of the work, at least `minWarm`: caches, pools and JIT code settle)
+ * and at each checkpoint after it.
+ */
+async function soak(
+  total: number,
+  run: (from: number, to: number) => Promise<void>,
+  minWarm = 0,
+): Promise<HeapReading[]> {
+  const warm = Math.min(total, Math.max(minWarm, Math.ceil(total / 5)));
   await run(0, warm);
   const readings = [await readHeap()];
   const step = Math.ceil((total - warm) / CHECKPOINTS);
@@ -104,8 +111,7 @@ describe('soak', () => {
     );
     expect(breakers.map((b) => b.getMetrics().inFlight)).toEqual([0, 0, 0, 0]);
     expect(growth(first, last)).toBeLessThan(MAX_GROWTH);
-    // Keep-alive sockets come and go within the pools; flat means bounded by them, and back to the start after.
-    expect(last.handles).toBeLessThanOrEqual(first.handles + 2 * 16);
+    expect(last.handles).toBe(first.handles);
     expect(faults.seen).toEqual([]);
     expect(outcomes.rejected).toBeGreaterThan(0);
   }, 1_800_000);
@@ -141,20 +147,24 @@ describe('soak', () => {
     const agent = loadAgent(16);
     const statuses: Record<string, number> = {};
     const started = performance.now();
-    const readings = await soak(REQUESTS, (from, to) =>
-      pooled(to - from, 16, async () => {
-        if (r.chance(0.1)) clock.advance(r.int(0, 20));
-        const s = r.pick([200, 200, 200, 200, 200, 200, 200, 200, 500, 503]);
-        const path = r.chance(0.5) ? `/r/${r.int(1, 1000)}` : '/other';
-        const result = await sendRequest(
-          `${server.url}${path}?s=${s}&u=${r.chance(0.4) ? 1 : 0}`,
-          agent,
-          'wait',
-          0,
-          5_000,
-        );
-        statuses[String(result)] = (statuses[String(result)] ?? 0) + 1;
-      }),
+    const readings = await soak(
+      REQUESTS,
+      (from, to) =>
+        pooled(to - from, 16, async () => {
+          if (r.chance(0.3)) clock.advance(r.int(0, 20));
+          const s = r.pick([200, 200, 200, 200, 200, 200, 200, 200, 500, 503]);
+          const path = r.chance(0.5) ? `/r/${r.int(1, 1000)}` : '/other';
+          const result = await sendRequest(
+            `${server.url}${path}?s=${s}&u=${r.chance(0.4) ? 1 : 0}`,
+            agent,
+            'wait',
+            0,
+            5_000,
+          );
+          statuses[String(result)] = (statuses[String(result)] ?? 0) + 1;
+        }),
+      // Express, the HTTP parser and the sockets take a few thousand requests to settle.
+      5_000,
     );
     const { first, last } = summary('requests', REQUESTS, readings, performance.now() - started);
     agent.destroy();
@@ -175,7 +185,9 @@ describe('soak', () => {
       [...registry.all(), ...upstreamRegistry.all()].map((b) => b.getMetrics().inFlight).filter((n) => n > 0),
     ).toEqual([]);
     expect(growth(first, last)).toBeLessThan(MAX_GROWTH);
-    expect(last.handles).toBe(first.handles);
+    // Keep-alive sockets come and go within the pools (16 client-side, as many server-side, and the upstream
+    // client's): flat means bounded by them during the run, and back to the start once everything is closed.
+    expect(Math.max(...readings.map((x) => x.handles))).toBeLessThanOrEqual(first.handles + 2 * 16);
     expect(after.handles).toBe(before.handles);
     expect(faults.seen).toEqual([]);
     expect(statuses['503']).toBeGreaterThan(0);
