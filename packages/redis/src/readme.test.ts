@@ -42,6 +42,10 @@ describe.skipIf(skip !== undefined)('README example', () => {
     const registry = new BreakerRegistry();
     const payments = registry.get('payments', { failureThreshold: 3, resetTimeout: 10_000 });
     const template = new Redis(redis.url, { lazyConnect: true });
+    let opened: { reason: string; retryAfterMs: number } | undefined;
+    payments.on('stateChange', (e) => {
+      if (e.to === 'open') opened = { reason: e.reason, retryAfterMs: payments.getMetrics().retryAfterMs };
+    });
     const stop = await coordinate(registry, { redis: template, instanceId: 'the-other-replica' });
     try {
       // coordinate() gives up waiting after commandTimeout (1 s) on a loaded machine: wait, bounded.
@@ -59,8 +63,10 @@ describe.skipIf(skip !== undefined)('README example', () => {
       const deadline = Date.now() + 5_000;
       while (payments.state !== 'open' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       expect(payments.state).toBe('open');
-      expect(payments.getMetrics().retryAfterMs).toBeGreaterThan(3_000);
-      expect(payments.getMetrics().retryAfterMs).toBeLessThanOrEqual(5_000);
+      expect(opened?.reason).toBe('remote');
+      // Read as it opened: the child may take seconds to exit on a loaded machine after it published.
+      expect(opened?.retryAfterMs).toBeGreaterThan(4_000);
+      expect(opened?.retryAfterMs).toBeLessThanOrEqual(5_000);
     } finally {
       await stop();
       template.disconnect();
