@@ -57,9 +57,12 @@ function guardRoute(route: RouteOptions, o: ResolvedRouteOptions): void {
   };
   for (const method of Array.isArray(route.method) ? route.method : [route.method]) target(method);
   const hooks = safeHook(`the tripswitch plugin on ${url}`, o.core.onListenerError);
+  // The answered case, once per route: no closure per request on the hot path.
+  const judgeAnswered = (reply: FastifyReply) => o.isFailure(reply.request, reply, undefined);
   function settle(permit: Permit, request: FastifyRequest, reply: FastifyReply, error?: unknown): void {
-    const isFailure = (e: unknown) => o.isFailure(request, reply, e);
-    settleRequest(permit, o, hooks, isFailure, error, error, reply.statusCode);
+    const isFailure =
+      error === undefined ? judgeAnswered : (r: FastifyReply) => o.isFailure(request, r, error);
+    settleRequest(permit, o, hooks, isFailure, reply, error, reply.statusCode);
   }
 
   function tripswitchAdmit(
