@@ -63,12 +63,6 @@ interface Scenario {
   readonly throwingListener: boolean;
 }
 
-/**
- * issue 13 item 2 adds a bound on stuck half_open trials. The model does not know its rule (the fix
- * chooses between re-opening and a fresh trial), so once the option exists it is set beyond any clock the
- * sequences reach, and the bound is left to that fix's own tests.
- */
-
 function act(target: Controls, rule: ListenerRule): void {
   if (rule.action === 'openFor') target.openFor(rule.ms);
   else target[rule.action]();
