@@ -283,7 +283,7 @@ describe('options fuzz: the pending fixes (their inputs are left out above)', ()
       for (const allRoutes of [1n, Symbol('s')]) {
         const app = fastify();
         await expect(app.register(tripswitch, { allRoutes } as never)).rejects.toThrow(
-          /allRoutes.*(1n|Symbol)/,
+          /allRoutes must be a boolean, got (1|Symbol)/,
         );
         await app.close();
       }

@@ -27,6 +27,13 @@ describe('resolvePluginOptions', () => {
     expect(() => resolvePluginOptions({ allRoutes: 'yes' } as never)).toThrow(
       new TypeError('allRoutes must be a boolean, got "yes"'),
     );
+    // Values JSON cannot show are named too (JSON.stringify threw on 1n and said undefined for a symbol).
+    expect(() => resolvePluginOptions({ allRoutes: 1n } as never)).toThrow(
+      /^allRoutes must be a boolean, got 1/,
+    );
+    expect(() => resolvePluginOptions({ allRoutes: Symbol('s') } as never)).toThrow(
+      /allRoutes .*Symbol\(s\)/,
+    );
     expect(() => resolvePluginOptions('x' as never)).toThrow(
       new TypeError('tripswitch options must be an object, got x'),
     );
@@ -62,5 +69,6 @@ describe('resolveRouteOptions', () => {
     expect(() => resolveRouteOptions(plugin, 1 as never, 'GET /x')).toThrow(
       new TypeError('GET /x: config.breaker must be true, false or breaker options, got 1'),
     );
+    expect(() => resolveRouteOptions(plugin, 2n as never, 'GET /x')).toThrow(/config\.breaker .*got 2/);
   });
 });

@@ -3,6 +3,7 @@ import {
   type HttpAdapterOptions,
   type ResolvedHttpAdapterOptions,
   resolveHttpAdapterOptions,
+  show,
 } from '@tripswitch/core/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -111,7 +112,7 @@ export function resolvePluginOptions(options: TripswitchOptions | undefined): Re
   const given = withoutNulls(options ?? {});
   const allRoutes = given.allRoutes ?? false;
   if (typeof allRoutes !== 'boolean') {
-    throw new TypeError(`allRoutes must be a boolean, got ${JSON.stringify(allRoutes)}`);
+    throw new TypeError(`allRoutes must be a boolean, got ${show(allRoutes)}`);
   }
   delete given.allRoutes;
   for (const key of REGISTER_KEYS) delete given[key];
@@ -132,7 +133,7 @@ export function resolveRouteOptions(
   if (config === true || config == null) return plugin.defaults;
   if (typeof config !== 'object') {
     throw new TypeError(
-      `${route}: config.breaker must be true, false or breaker options, got ${JSON.stringify(config)}`,
+      `${route}: config.breaker must be true, false or breaker options, got ${show(config)}`,
     );
   }
   try {
