@@ -67,8 +67,9 @@ export const PENDING = {
    * Found by the key-explosion run (express adapter): the breaker is named `req.baseUrl + route.path`, and
    * `req.baseUrl` is the path a request matched, not the mount template: behind
    * `app.use('/tenant/:id', router)` every tenant gets its own breaker (`GET /tenant/t1/orders`,
-   * `GET /tenant/t2/orders`, …) where the docs promise `GET /tenant/:id/orders`. Memory stays bounded by
-   * `maxBreakers`, but one failing route never trips as a whole.
+   * `GET /tenant/t2/orders`, …) instead of one `GET /tenant/:id/orders`. Memory stays bounded by
+   * `maxBreakers`, but one failing route never trips as a whole. The Express README documents it ("Things
+   * to know": pass `name` there); Express exposes no mount template, so a fix needs another source for it.
    */
   expressMountTemplate: true,
   /**
