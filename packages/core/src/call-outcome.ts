@@ -25,8 +25,8 @@ export function judgedError(o: ResolvedOptions, hooks: SafeHook, error: unknown)
   return FAILURE;
 }
 
-/** @internal whether a returned value counts as a failure (`isResultFailure`). */
-export function resultFailed(o: ResolvedOptions, hooks: SafeHook, value: unknown): boolean {
+/** @internal what a returned value means: a failure when `isResultFailure` says so, else a success. */
+export function resultOutcome(o: ResolvedOptions, hooks: SafeHook, value: unknown): Outcome {
   const judge = o.isResultFailure;
-  return judge !== undefined && hooks.judge('isResultFailure', judge, value, false);
+  return judge !== undefined && hooks.judge('isResultFailure', judge, value, false) ? FAILURE : SUCCESS;
 }

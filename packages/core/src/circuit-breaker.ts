@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { errorOutcome, judgedError, resultFailed } from './call-outcome.js';
+import { errorOutcome, judgedError, resultOutcome } from './call-outcome.js';
 import { callFallback, runWithTimeout } from './call-timeout.js';
 import { checkDuration, show } from './check.js';
 import { type CircuitOpenError, createCircuitOpenError, type RejectionKind } from './errors.js';
@@ -34,7 +34,12 @@ import {
   type TransitionReason,
 } from './state.js';
 import type { BreakerTelemetry } from './telemetry/breaker-telemetry.js';
-import { activateTelemetry, type TelemetryMode, telemetryModeOf } from './telemetry/telemetry-activation.js';
+import {
+  activateTelemetry,
+  type TelemetryMode,
+  telemetryDue,
+  telemetryModeOf,
+} from './telemetry/telemetry-activation.js';
 import type { TransitionOptions } from './transition-options.js';
 
 /** Options of {@link CircuitBreaker.execute}. */
@@ -63,6 +68,16 @@ export interface WrapOptions {
  * it so that one replica probes for all; it must be cheap and synchronous (it runs on rejected calls).
  */
 export type TrialGate = () => number;
+
+/**
+ * The shared settle handlers of one breaker generation's fast closed-path calls (see `executeClosed`),
+ * with the permit that stands for all of them: never handed out, admitted without telemetry, untimed.
+ */
+interface ClosedPath {
+  readonly permit: BreakerPermit;
+  readonly onValue: (value: unknown) => void;
+  readonly onError: (error: unknown) => void;
+}
 
 /** How getMetrics() shows an open circuit whose reset period is over (no trials have started). */
 const HALF_OPEN_DUE: InternalState = Object.freeze({
@@ -140,6 +155,10 @@ export class CircuitBreaker<TFallback = never> {
   private changedBy: BreakerPermit | undefined = undefined;
   /** The clock's last good reading, for when it throws (see `now()`). */
   private lastNow = 0;
+  /** Whether no option needs a per-call permit in `execute()` (timeout, fallback, slow-call timing). */
+  private readonly plainCalls: boolean;
+  /** The current generation's shared handlers for fast closed-path calls, made on its first such call. */
+  private closedPath: ClosedPath | undefined = undefined;
 
   constructor(options: CircuitBreakerOptions<TFallback> = {}) {
     const o = resolveOptions(options as CircuitBreakerOptions<unknown>);
@@ -155,6 +174,7 @@ export class CircuitBreaker<TFallback = never> {
     this.window = createWindow(o.window);
     this.timesCalls = o.slowCallDuration !== undefined;
     this.stampsOutcomes = o.window?.type === 'time';
+    this.plainCalls = o.timeout === undefined && o.fallback === undefined && !this.timesCalls;
     this.hooks = safeHook(`breaker "${o.name}"`, o.onListenerError as HookErrorHandler | undefined);
     if (o.initialState !== undefined) this.restore(o.initialState);
     this.telemetryMode = telemetryModeOf(o.telemetry);
@@ -179,6 +199,7 @@ export class CircuitBreaker<TFallback = never> {
   ): Promise<T | TFallback> {
     if (typeof fn !== 'function') throw new TypeError(`execute(fn) needs a function, got ${show(fn)}`);
     const signal = options?.signal;
+    if (signal === undefined && this.admitsClosedFast()) return this.executeClosed(fn);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const permit = this.decide(options?.attributes, true);
     const fallback = this._options.fallback;
@@ -548,8 +569,9 @@ export class CircuitBreaker<TFallback = never> {
 
   /** The breaker's telemetry, made on first need; `now` re-reads the global SDK registration at once. */
   private telemetryFor(now: boolean): BreakerTelemetry | undefined {
+    if (!telemetryDue(this.telemetryMode, now)) return undefined;
     const o = this._options;
-    this._telemetry = activateTelemetry(this, this.telemetryMode, o.telemetry, o.traceCalls, now);
+    this._telemetry = activateTelemetry(this, o.telemetry, o.traceCalls);
     return this._telemetry;
   }
 
@@ -644,6 +666,14 @@ export class CircuitBreaker<TFallback = never> {
   _settle(permit: BreakerPermit, outcome: Outcome, error: unknown): void {
     if (permit.settled) return;
     permit.settled = true;
+    this.book(permit, outcome, error);
+  }
+
+  /**
+   * Books one settled call: counts it, reports it, and lets it decide if it is not stale. `permit` is the
+   * call's own (settled once by `_settle`) or a generation's shared {@link ClosedPath} permit.
+   */
+  private book(permit: BreakerPermit, outcome: Outcome, error: unknown): void {
     this.inFlight--;
     const o = this._options;
     const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this.now() : Number.NaN;
@@ -762,9 +792,64 @@ export class CircuitBreaker<TFallback = never> {
 
   /** Settles a call that returned `value`; true when `isResultFailure` judged it a failure. */
   private recordResult(permit: BreakerPermit, value: unknown): boolean {
-    const failed = resultFailed(this._options, this.hooks, value);
-    this._settle(permit, failed ? FAILURE : SUCCESS, failed ? value : undefined);
-    return failed;
+    const outcome = resultOutcome(this._options, this.hooks, value);
+    this._settle(permit, outcome, outcome === FAILURE ? value : undefined);
+    return outcome === FAILURE;
+  }
+
+  /**
+   * Whether this `execute()` call (no caller signal) can skip the permit: the circuit is closed, no
+   * option needs one, and there is no telemetry to report the call to. The telemetry check comes last:
+   * it is the admission's one look at the SDK registration, which `decide()` makes otherwise.
+   */
+  private admitsClosedFast(): boolean {
+    return (
+      this.s.kind === 'closed' &&
+      this.plainCalls &&
+      (this._telemetry ?? this.telemetryFor(false)) === undefined
+    );
+  }
+
+  /**
+   * The common closed call: what `decide()` and `execute()` do for it, less the per-call permit and
+   * closures. The outcome is booked by the generation's shared handlers exactly as `_settle` books a
+   * permit's (a promise settles once, so they run once per call); after a state change they are stale.
+   */
+  private executeClosed<T>(fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>): Promise<T> {
+    this.inFlight++;
+    const path = this.closedPathNow();
+    let pending: T | PromiseLike<T>;
+    try {
+      pending = fn(undefined);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    const result = Promise.resolve(pending);
+    result.then(path.onValue, path.onError);
+    return result;
+  }
+
+  /** The current generation's {@link ClosedPath}, made once per generation. */
+  private closedPathNow(): ClosedPath {
+    const path = this.closedPath;
+    if (path !== undefined && path.permit.generation === this.generation) return path;
+    const permit = new BreakerPermit(
+      this as CircuitBreaker<unknown>,
+      this.generation,
+      Number.NaN,
+      'closed',
+      false,
+      undefined,
+    );
+    this.closedPath = {
+      permit,
+      onValue: (value) => {
+        const outcome = resultOutcome(this._options, this.hooks, value);
+        this.book(permit, outcome, outcome === FAILURE ? value : undefined);
+      },
+      onError: (error) => this.book(permit, errorOutcome(this._options, this.hooks, error, undefined), error),
+    };
+    return this.closedPath;
   }
 
   /** Settles a call that threw `error`; true when it counted as a failure. */

@@ -14,16 +14,20 @@ export function telemetryModeOf(t: TelemetryOptions): TelemetryMode {
 }
 
 /**
- * @internal The breaker's telemetry, if it can have some now: `now` re-reads the global SDK registration at
- * once (rejections, transitions, creation), else the shared every-N-calls recheck decides (admissions).
+ * @internal Whether a breaker can have telemetry now: `now` re-reads the global SDK registration at once
+ * (rejections, transitions, creation), else the shared every-N-calls recheck decides (admissions). Kept
+ * apart from {@link activateTelemetry} so that the no-telemetry answer, asked on every admission, stays
+ * small enough to inline.
  */
+export function telemetryDue(mode: TelemetryMode, now: boolean): boolean {
+  return mode === 'explicit' || (mode === 'global' && globalTelemetryLive(now));
+}
+
+/** @internal The breaker's telemetry, once {@link telemetryDue} says it can have some. */
 export function activateTelemetry(
   subject: TelemetrySubject,
-  mode: TelemetryMode,
   telemetry: TelemetryOptions,
   traceCalls: boolean,
-  now: boolean,
-): BreakerTelemetry | undefined {
-  if (mode === 'off' || (mode === 'global' && !globalTelemetryLive(now))) return undefined;
+): BreakerTelemetry {
   return new BreakerTelemetry(subject, telemetry, traceCalls);
 }
