@@ -40,7 +40,9 @@ export interface SdkLine {
   readonly ExpressInstrumentation: new () => Instrumentation;
   readonly KoaInstrumentation: new () => Instrumentation;
   /** Spans for the global `fetch` (undici). Construct it enabled: one made with `enabled: false` never makes spans. */
-  readonly UndiciInstrumentation: new () => Instrumentation;
+  readonly UndiciInstrumentation: new (config: {
+    requireParentforSpans: boolean;
+  }) => Instrumentation;
   readonly resourceFromAttributes: (attributes: Record<string, string>) => unknown;
 }
 

@@ -55,8 +55,9 @@ export function startTelemetry(line: SdkLine, options: TelemetryOptions): Teleme
       }),
       new line.ExpressInstrumentation(),
       new line.KoaInstrumentation(),
-      // The Koa API's upstream calls go through the global fetch, which node:http's instrumentation does not see.
-      new line.UndiciInstrumentation(),
+      // The Koa API's upstream calls go through the global fetch, which node:http's instrumentation does not
+      // see. The load generator fetches too, outside any span: those calls stay untraced, as before.
+      new line.UndiciInstrumentation({ requireParentforSpans: true }),
     ],
   });
   sdk.start();
