@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardQueries, FILES, toPromQL } from '../../examples/observability/src/dashboard.js';
 import { type DemoProcess, startDemo } from './demo-process.js';
-import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.js';
+import { type OtlpReceiver, SPAN_KIND, startOtlpReceiver } from './otlp-receiver.js';
 import { freePort, isRunning, pollUntil } from './process.js';
 import { ensurePrometheus, type RunningPrometheus, type Series, startPrometheus } from './prometheus.js';
 import { checkTraceChain } from './trace-chain.js';
@@ -17,6 +17,8 @@ import { checkTraceChain } from './trace-chain.js';
 const PHASES = 'healthy:4,erroring:4,hanging:2,healthy:4,unavailable:4,healthy:7';
 const DURATION_S = 25;
 const OPEN_BREAKER = 'quotes-upstream';
+/** The Koa API's upstream client: the global fetch through @tripswitch/fetch (quotes-upstream is Axios). */
+const FETCH_BREAKER = 'orders-upstream';
 const ALERTS = ['CircuitBreakerOpen', 'CircuitBreakerFlapping', 'CircuitBreakerRejectionShareRising'];
 
 const binaries = ensurePrometheus();
@@ -118,6 +120,26 @@ describe.skipIf(typeof binaries === 'string')('npm run demo, scraped by a real P
     expect(mine[0], output).toMatchObject({ from: 'closed', to: 'open' });
     expect(mine.map((t) => t.reason)).toContain('retry_after');
     expect(mine.at(-1), output).toMatchObject({ from: 'half_open', to: 'closed', reason: 'trial_succeeded' });
+  });
+
+  it(`${FETCH_BREAKER}, the fetch client's breaker, trips in the outage and closes again`, () => {
+    const output = demo!.output();
+    const mine = demo!.transitions.filter((t) => t.breaker === FETCH_BREAKER);
+    expect(mine[0], output).toMatchObject({ from: 'closed', to: 'open', reason: 'consecutive_failures' });
+    expect(mine.at(-1), output).toMatchObject({ from: 'half_open', to: 'closed', reason: 'trial_succeeded' });
+  });
+
+  it("exports the fetch client's spans (instrumentation-undici), inside the Koa request's trace", () => {
+    // Only the Koa API calls /orders/ upstream, and only through fetch (node:http's instrumentation does not see it).
+    const client = receiver!.spans.filter(
+      (s) => s.kind === SPAN_KIND.CLIENT && String(s.attributes['url.full']).includes('/orders/'),
+    );
+    expect(client.length, 'client spans of the GET /orders/… upstream calls').toBeGreaterThan(0);
+    expect(client.map((s) => s.attributes['http.response.status_code'])).toEqual(
+      expect.arrayContaining([200, 500, 503]),
+    );
+    const servers = new Set(receiver!.spans.filter((s) => s.kind === SPAN_KIND.SERVER).map((s) => s.traceId));
+    expect(client.every((s) => s.parentSpanId !== undefined && servers.has(s.traceId))).toBe(true);
   });
 
   it(`reports tripswitch_breaker_status{state="open"} 1 for ${OPEN_BREAKER} during the outages, 0 before`, async () => {

@@ -18,9 +18,9 @@ export interface DemoArgs {
 export const HELP = `Usage: npm run demo -- [options]
 
 A flaky upstream, an Express API and a Koa API with tripswitch breakers (per route, and per upstream
-through Axios), a bounded load generator and OpenTelemetry, all in one process on 127.0.0.1. The upstream
-cycles through its phases (healthy → erroring → hanging → 503 with Retry-After → healthy) and the live
-table shows the breakers trip and recover.
+through Axios and fetch), a bounded load generator and OpenTelemetry, all in one process on 127.0.0.1.
+The upstream cycles through its phases (healthy → erroring → hanging → 503 with Retry-After → healthy)
+and the live table shows the breakers trip and recover.
 
 Options:
   --duration <s>        stop after this many seconds (default 60; Ctrl-C stops earlier)

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { BreakerRegistry } from '@tripswitch/core';
 import { breaker, breakerHealth, breakerStatusPage } from '@tripswitch/express';
 import express from 'express';
-import { relay, upstreamClient } from './upstream-client.js';
+import { axiosUpstream } from './axios-upstream.js';
 
 export interface Api {
   readonly origin: string;
@@ -21,13 +21,13 @@ export async function startExpressApi(
   registry: BreakerRegistry,
   resetTimeoutMs: number,
 ): Promise<Api> {
-  const quotes = upstreamClient(upstreamOrigin, 'quotes-upstream', registry, resetTimeoutMs);
+  const quotes = axiosUpstream(upstreamOrigin, 'quotes-upstream', registry, resetTimeoutMs);
   const app = express();
   app.get(
     '/quotes/:symbol',
     breaker({ registry, failureThreshold: 5, resetTimeout: resetTimeoutMs }),
     async (req, res) => {
-      const reply = await relay(quotes, `/quotes/${encodeURIComponent(String(req.params.symbol))}`);
+      const reply = await quotes(`/quotes/${encodeURIComponent(String(req.params.symbol))}`);
       res.status(reply.status).set(reply.headers).json(reply.body);
     },
   );
@@ -35,7 +35,7 @@ export async function startExpressApi(
     res.json({ id: req.params.id, name: 'Ada' });
   });
   app.get('/health/breakers', breakerHealth({ registry }));
-  // The live status page of every breaker in the registry (Express, Koa and Axios ones): /breakers/.
+  // The live status page of every breaker in the registry (Express, Koa, Axios and fetch ones): /breakers/.
   const statusPage = breakerStatusPage({ registry });
   app.use(statusPage);
 

@@ -5,18 +5,19 @@ import type { BreakerRegistry } from '@tripswitch/core';
 import { breaker, breakerHealth } from '@tripswitch/koa';
 import Koa from 'koa';
 import type { Api } from './express-api.js';
-import { relay, upstreamClient } from './upstream-client.js';
+import { fetchUpstream } from './fetch-upstream.js';
 
 /**
  * The Koa API: `GET /orders/:id` relays to the upstream. Its route breaker uses a failure-rate rule over the
- * last 20 requests (so `tripswitch_breaker_failure_rate` has a series), the Axios client's the consecutive rule.
+ * last 20 requests (so `tripswitch_breaker_failure_rate` has a series), the fetch client's
+ * (`@tripswitch/fetch` over the global `fetch`) the consecutive rule, as the Express API's Axios client.
  */
 export async function startKoaApi(
   upstreamOrigin: string,
   registry: BreakerRegistry,
   resetTimeoutMs: number,
 ): Promise<Api> {
-  const orders = upstreamClient(upstreamOrigin, 'orders-upstream', registry, resetTimeoutMs);
+  const orders = fetchUpstream(upstreamOrigin, 'orders-upstream', registry, resetTimeoutMs);
   const router = new Router();
   const rateRule = {
     window: { type: 'count', size: 20 },
@@ -24,7 +25,7 @@ export async function startKoaApi(
     failureRateThreshold: 50,
   } as const;
   router.get('/orders/:id', breaker({ registry, ...rateRule, resetTimeout: resetTimeoutMs }), async (ctx) => {
-    const reply = await relay(orders, `/orders/${encodeURIComponent(ctx.params.id ?? '')}`);
+    const reply = await orders(`/orders/${encodeURIComponent(ctx.params.id ?? '')}`);
     ctx.status = reply.status;
     ctx.set(reply.headers);
     ctx.body = reply.body;

@@ -57,10 +57,10 @@ export async function runDemo({ args, telemetry, output, spanView, metrics }: De
 
   console.log(
     [
-      'Breakers per route (Express, Koa) and per upstream (Axios), all on 127.0.0.1:',
+      'Breakers per route (Express, Koa) and per upstream (Axios, fetch), all on 127.0.0.1:',
       `  upstream     ${upstream.origin}  (cycles: ${args.phases.map((p) => `${p.mode} ${p.durationMs / 1000}s`).join(' → ')})`,
-      `  Express API  ${expressApi.origin}  GET /quotes/:symbol, GET /profile/:id, GET /health/breakers`,
-      `  Koa API      ${koaApi.origin}  GET /orders/:id, GET /health/breakers`,
+      `  Express API  ${expressApi.origin}  GET /quotes/:symbol (upstream via Axios), GET /profile/:id, GET /health/breakers`,
+      `  Koa API      ${koaApi.origin}  GET /orders/:id (upstream via fetch), GET /health/breakers`,
       `  status page  ${expressApi.origin}/breakers/  (live tiles of every breaker; open it in a browser)`,
       `  metrics      ${metrics.url}  (OpenTelemetry SDK ${telemetry.sdk}, Node ${process.versions.node})`,
       `  traces       ${telemetry.tracesTo === 'console' ? 'console (set OTEL_EXPORTER_OTLP_ENDPOINT to export)' : telemetry.tracesTo}`,

@@ -39,6 +39,10 @@ export interface SdkLine {
   }) => Instrumentation;
   readonly ExpressInstrumentation: new () => Instrumentation;
   readonly KoaInstrumentation: new () => Instrumentation;
+  /** Spans for the global `fetch` (undici). Construct it enabled: one made with `enabled: false` never makes spans. */
+  readonly UndiciInstrumentation: new (config: {
+    requireParentforSpans: boolean;
+  }) => Instrumentation;
   readonly resourceFromAttributes: (attributes: Record<string, string>) => unknown;
 }
 

@@ -2,6 +2,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SdkLine } from './sdk-line.js';
@@ -15,5 +16,6 @@ export const sdk2 = {
   HttpInstrumentation,
   ExpressInstrumentation,
   KoaInstrumentation,
+  UndiciInstrumentation,
   resourceFromAttributes,
 } as unknown as SdkLine;

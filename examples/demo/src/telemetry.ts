@@ -34,15 +34,13 @@ export function otlpEndpoint(): string | undefined {
  * `http/json` or `grpc`); otherwise spans go to the compact console view.
  */
 export function startTelemetry(line: SdkLine, options: TelemetryOptions): Telemetry {
-  const { NodeSDK, PrometheusExporter, HttpInstrumentation, ExpressInstrumentation, KoaInstrumentation } =
-    line;
   register(line.loaderHook);
   const endpoint = otlpEndpoint();
-  const prometheus = new PrometheusExporter(
+  const prometheus = new line.PrometheusExporter(
     { host: options.metricsHost, port: options.metricsPort },
     (error) => options.onMetricsServer(error ?? undefined),
   );
-  const sdk = new NodeSDK({
+  const sdk = new line.NodeSDK({
     resource: line.resourceFromAttributes({
       'service.name': process.env.OTEL_SERVICE_NAME ?? 'tripswitch-demo',
     }),
@@ -51,12 +49,15 @@ export function startTelemetry(line: SdkLine, options: TelemetryOptions): Teleme
     ...(endpoint === undefined ? { spanProcessors: [options.consoleSpans] } : {}),
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation({
+      new line.HttpInstrumentation({
         // Prometheus scrapes are not part of the story the traces tell.
         ignoreIncomingRequestHook: (req: IncomingMessage) => req.socket.localPort === options.metricsPort,
       }),
-      new ExpressInstrumentation(),
-      new KoaInstrumentation(),
+      new line.ExpressInstrumentation(),
+      new line.KoaInstrumentation(),
+      // The Koa API's upstream calls go through the global fetch, which node:http's instrumentation does not
+      // see. The load generator fetches too, outside any span: those calls stay untraced, as before.
+      new line.UndiciInstrumentation({ requireParentforSpans: true }),
     ],
   });
   sdk.start();
