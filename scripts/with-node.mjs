@@ -78,6 +78,8 @@ if (separator === '--print') {
 }
 
 console.error(`with-node: Node v${version}: ${command.join(' ')}`);
+// turbo hashes TRIPSWITCH_NODE into test tasks only: a test result is never replayed across Node versions,
+// while the builds (the same output on any Node) are.
 const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, TRIPSWITCH_NODE: version };
 // npm remembers the node it was started with; this makes the scripts it runs use the new one.
 delete env.npm_node_execpath;
