@@ -2,8 +2,9 @@ import type { Attributes } from '@opentelemetry/api';
 import { errorOutcome, judgedError, resultOutcome } from './call-outcome.js';
 import { callFallback, runWithTimeout } from './call-timeout.js';
 import { checkDuration, show } from './check.js';
-import { type CircuitOpenError, createCircuitOpenError, type RejectionKind } from './errors.js';
+import { type CircuitOpenError, createCircuitOpenError } from './errors.js';
 import { BreakerEmitter, type BreakerEventName, type BreakerListener, type Unsubscribe } from './events.js';
+import { GuardedClock } from './guarded-clock.js';
 import { LifetimeCounts } from './lifetime-counts.js';
 import { type CircuitBreakerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import {
@@ -15,11 +16,7 @@ import {
   type Permit,
   SUCCESS,
 } from './permit.js';
-import { ConsecutiveFailures } from './policies/consecutive-failures.js';
-import { createWindow } from './policies/create-window.js';
-import { RateRule } from './policies/rate-rule.js';
-import type { RateWindow } from './policies/rate-window.js';
-import type { DecisionNumbers, TripDecision } from './policies/trip-decision.js';
+import { TripRules } from './policies/trip-rules.js';
 import { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
 import { callerSignal, type SignalArgument, signalPosition, withSignal } from './signal-argument.js';
 import { type BreakerSnapshot, restoredState, snapshotOf } from './snapshot.js';
@@ -28,11 +25,10 @@ import {
   CLOSED,
   DISABLED,
   FORCED_OPEN,
-  halfOpenDue,
-  type InternalState,
   msLeftOpen,
   type TransitionReason,
 } from './state.js';
+import { ADMITTED, REJECTED, type StateChange, StateMachine, type TrialGate } from './state-machine.js';
 import type { BreakerTelemetry } from './telemetry/breaker-telemetry.js';
 import {
   activateTelemetry,
@@ -61,13 +57,7 @@ export interface WrapOptions {
   readonly signal?: SignalArgument;
 }
 
-/**
- * Asked when a breaker's open period is over, before it admits trial calls: `0` lets trial calls start
- * here; a positive number keeps the circuit open (calls are rejected with kind `trial_elsewhere` and
- * that many ms as `retryAfterMs`) and the gate is asked again on the next call. Fleet coordination uses
- * it so that one replica probes for all; it must be cheap and synchronous (it runs on rejected calls).
- */
-export type TrialGate = () => number;
+export type { TrialGate } from './state-machine.js';
 
 /**
  * The shared settle handlers of one breaker generation's fast closed-path calls (see `executeClosed`),
@@ -78,15 +68,6 @@ interface ClosedPath {
   readonly onValue: (value: unknown) => void;
   readonly onError: (error: unknown) => void;
 }
-
-/** How getMetrics() shows an open circuit whose reset period is over (no trials have started). */
-const HALF_OPEN_DUE: InternalState = Object.freeze({
-  kind: 'half_open',
-  trialDeadline: Number.POSITIVE_INFINITY,
-  trialsInFlight: 0,
-  trialSuccesses: 0,
-  slowTrials: 0,
-});
 
 /** A snapshot of a breaker's numbers, from {@link CircuitBreaker.getMetrics}. */
 export interface BreakerMetrics {
@@ -128,12 +109,10 @@ export class CircuitBreaker<TFallback = never> {
   readonly name: string;
   /** @internal the resolved options. */
   readonly _options: ResolvedOptions;
-  private s: InternalState = CLOSED;
-  /** Bumped on every state change; a permit from an older generation is stale and decides nothing. */
-  private generation = 0;
-  private readonly consecutive: ConsecutiveFailures;
-  private readonly window: RateWindow | undefined;
-  private readonly rates: RateRule;
+  /** The admission state machine: state, generation, and every state change. */
+  private readonly m: StateMachine;
+  /** The trip rules and their window: whether an outcome opens the circuit. */
+  private readonly rules: TripRules;
   /** Whether calls need a start time regardless of telemetry (the slow-call rule). */
   private readonly timesCalls: boolean;
   /** Whether outcomes need the time they settle at (a time window). */
@@ -142,19 +121,14 @@ export class CircuitBreaker<TFallback = never> {
   /** Runs the user's hooks and listeners; their errors go to `onListenerError` or `console.error`. */
   private readonly hooks: SafeHook;
   private manualPermits: Permit[] | undefined = undefined;
-  private trialGate: TrialGate | undefined = undefined;
   /** @internal made when there is somewhere to emit to: explicit providers, or an SDK registered globally. */
   _telemetry: BreakerTelemetry | undefined = undefined;
   /** Whether telemetry is on, and whether it has providers of its own (else it waits for a global SDK). */
   private readonly telemetryMode: TelemetryMode;
   private readonly counts = new LifetimeCounts();
   private inFlight = 0;
-  /** The last state change and when it happened (breaker clock), for status pages; none before the first. */
-  private last: { from: CircuitState; to: CircuitState; reason: TransitionReason; at: number } | undefined;
-  /** The permit whose settlement made the last state change, if one did (see `openFor`'s `cause`). */
-  private changedBy: BreakerPermit | undefined = undefined;
-  /** The clock's last good reading, for when it throws (see `now()`). */
-  private lastNow = 0;
+  /** The user's clock, read so that it never throws. */
+  private readonly clock: GuardedClock;
   /** Whether no option needs a per-call permit in `execute()` (timeout, fallback, slow-call timing). */
   private readonly plainCalls: boolean;
   /** The current generation's shared handlers for fast closed-path calls, made on its first such call. */
@@ -164,18 +138,18 @@ export class CircuitBreaker<TFallback = never> {
     const o = resolveOptions(options as CircuitBreakerOptions<unknown>);
     this._options = o;
     this.name = o.name;
-    this.consecutive = new ConsecutiveFailures(o.failureThreshold);
-    this.rates = new RateRule(
-      o.failureRateThreshold,
-      o.slowCallRateThreshold,
-      o.slowCallDuration !== undefined,
-      o.minimumCalls,
-    );
-    this.window = createWindow(o.window);
+    this.rules = new TripRules(o);
     this.timesCalls = o.slowCallDuration !== undefined;
     this.stampsOutcomes = o.window?.type === 'time';
     this.plainCalls = o.timeout === undefined && o.fallback === undefined && !this.timesCalls;
     this.hooks = safeHook(`breaker "${o.name}"`, o.onListenerError as HookErrorHandler | undefined);
+    const clock = new GuardedClock(o.clock, (error, hook) => this.hooks.report(error, hook));
+    this.clock = clock;
+    this.m = new StateMachine(o, {
+      now: () => clock.now(),
+      report: (error, hook) => this.hooks.report(error, hook),
+      changed: (change) => this.changed(change),
+    });
     if (o.initialState !== undefined) this.restore(o.initialState);
     this.telemetryMode = telemetryModeOf(o.telemetry);
     // With an SDK already there, the breaker joins `tripswitch.breaker.status` before its first call.
@@ -350,19 +324,20 @@ export class CircuitBreaker<TFallback = never> {
 
   /** The current state; reading it also performs a due open → half_open step. */
   get state(): CircuitState {
-    return this.current().kind;
+    return this.m.current().kind;
   }
 
   /** Ms until trial calls are admitted: 0 unless open, `Infinity` while forced_open. */
   get retryAfterMs(): number {
-    const s = this.current();
-    if (s.kind === 'open') return msLeftOpen(s, this.now());
+    const s = this.m.current();
+    if (s.kind === 'open') return msLeftOpen(s, this.clock.now());
     return s.kind === 'forced_open' ? Number.POSITIVE_INFINITY : 0;
   }
 
   /** Opens the circuit until {@link close} (or {@link reset}) is called. */
   forceOpen(): void {
-    if (this.current().kind !== 'forced_open') this.transition(FORCED_OPEN, 'manual', undefined, undefined);
+    if (this.m.current().kind !== 'forced_open')
+      this.m.transition(FORCED_OPEN, 'manual', undefined, undefined);
   }
 
   /**
@@ -378,23 +353,12 @@ export class CircuitBreaker<TFallback = never> {
    */
   openFor(durationMs: number, options?: TransitionOptions): void {
     checkDuration('openFor(durationMs)', durationMs);
-    const reason = options?.reason ?? 'manual';
     const cause = options?.cause;
     const own =
       cause instanceof BreakerPermit && cause.breaker === (this as CircuitBreaker<unknown>)
         ? cause
         : undefined;
-    if (own !== undefined && own.generation !== this.generation && own !== this.changedBy) return;
-    const s = this.current();
-    if (s.kind === 'forced_open' || s.kind === 'disabled') return;
-    const now = this.now();
-    const until = now + durationMs;
-    if (s.kind === 'open') {
-      // Extending keeps the state, so there is no transition to report; only the end moves.
-      if (until > s.halfOpenAt) this.s = { kind: 'open', openedAt: s.openedAt, halfOpenAt: until };
-      return;
-    }
-    this.transition({ kind: 'open', openedAt: now, halfOpenAt: until }, reason, own, undefined, options);
+    this.m.openFor(durationMs, options?.reason ?? 'manual', own, options);
   }
 
   /**
@@ -402,11 +366,10 @@ export class CircuitBreaker<TFallback = never> {
    * @param options - the transition's `reason` (`manual` unless given), `origin` and `link`.
    */
   close(options?: TransitionOptions): void {
-    if (this.current().kind !== 'closed') {
-      this.transition(CLOSED, options?.reason ?? 'manual', undefined, undefined, options);
+    if (this.m.current().kind !== 'closed') {
+      this.m.transition(CLOSED, options?.reason ?? 'manual', undefined, undefined, options);
     }
-    this.consecutive.reset();
-    this.window?.reset();
+    this.rules.reset();
   }
 
   /** {@link close}, and also zeroes the lifetime counters reported by {@link getMetrics}. */
@@ -417,7 +380,7 @@ export class CircuitBreaker<TFallback = never> {
 
   /** Admits every call until {@link close}; outcomes are still counted and emitted, but decide nothing. */
   disable(): void {
-    if (this.current().kind !== 'disabled') this.transition(DISABLED, 'manual', undefined, undefined);
+    if (this.m.current().kind !== 'disabled') this.m.transition(DISABLED, 'manual', undefined, undefined);
   }
 
   /**
@@ -434,10 +397,11 @@ export class CircuitBreaker<TFallback = never> {
   gateTrials(gate: TrialGate): Unsubscribe {
     if (typeof gate !== 'function')
       throw new TypeError(`gateTrials(gate) needs a function, got ${show(gate)}`);
-    if (this.trialGate !== undefined) throw new Error(`breaker "${this.name}" already has a trial gate`);
-    this.trialGate = gate;
+    const m = this.m;
+    if (m.trialGate !== undefined) throw new Error(`breaker "${this.name}" already has a trial gate`);
+    m.trialGate = gate;
     return () => {
-      if (this.trialGate === gate) this.trialGate = undefined;
+      if (m.trialGate === gate) m.trialGate = undefined;
     };
   }
 
@@ -445,10 +409,9 @@ export class CircuitBreaker<TFallback = never> {
   getMetrics(): BreakerMetrics {
     // Reading numbers must not change state (a health check would emit a transition in its own trace):
     // a due open → half_open is reported as half_open and happens on the next call.
-    const s: InternalState =
-      this._peekState() === 'half_open' && this.s.kind === 'open' ? HALF_OPEN_DUE : this.s;
-    const now = this.now();
-    const w = this.window;
+    const s = this.m.peekInternal();
+    const now = this.clock.now();
+    const w = this.rules.window;
     w?.expire(now);
     const enough = w !== undefined && w.calls >= this._options.minimumCalls;
     return {
@@ -460,7 +423,7 @@ export class CircuitBreaker<TFallback = never> {
       rejectedCount: this.counts.rejected,
       timeoutCount: this.counts.timeout,
       stateChanges: this.counts.stateChanges,
-      consecutiveFailures: this.consecutive.count,
+      consecutiveFailures: this.rules.consecutive.count,
       failureRate: enough ? (w.failures / w.calls) * 100 : null,
       slowCallRate: enough && this._options.slowCallDuration !== undefined ? (w.slow / w.calls) * 100 : null,
       bufferedCalls: w?.calls ?? 0,
@@ -481,8 +444,15 @@ export class CircuitBreaker<TFallback = never> {
 
   /** The state and counts as JSON; pass it back as `initialState` to restore the breaker. */
   toJSON(): BreakerSnapshot {
-    const s = this.current();
-    return snapshotOf(this.name, s, this.now(), this.consecutive.count, this.window, this.counts.toJSON());
+    const s = this.m.current();
+    return snapshotOf(
+      this.name,
+      s,
+      this.clock.now(),
+      this.rules.consecutive.count,
+      this.rules.window,
+      this.counts.toJSON(),
+    );
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -490,11 +460,7 @@ export class CircuitBreaker<TFallback = never> {
 
   /** @internal the state without performing a due transition (for metric callbacks). */
   _peekState(): CircuitState {
-    const s = this.s;
-    // With a trial gate a due circuit stays open until the gate, asked on the next call, lets it go.
-    return s.kind === 'open' && this.trialGate === undefined && halfOpenDue(s, this.now())
-      ? 'half_open'
-      : s.kind;
+    return this.m.peek();
   }
 
   /**
@@ -504,9 +470,9 @@ export class CircuitBreaker<TFallback = never> {
   _lastTransition():
     | { from: CircuitState; to: CircuitState; reason: TransitionReason; ageMs: number }
     | undefined {
-    const t = this.last;
+    const t = this.m.last;
     if (t === undefined) return undefined;
-    return { from: t.from, to: t.to, reason: t.reason, ageMs: this.now() - t.at };
+    return { from: t.from, to: t.to, reason: t.reason, ageMs: this.clock.now() - t.at };
   }
 
   /** @internal admitted calls not settled yet (the registry evicts only idle breakers). */
@@ -516,55 +482,10 @@ export class CircuitBreaker<TFallback = never> {
 
   /** @internal the failure rate as a 0..1 ratio, or null without a window or enough calls. */
   _failureRatio(): number | null {
-    const w = this.window;
+    const w = this.rules.window;
     if (w === undefined) return null;
-    w.expire(this.now());
+    w.expire(this.clock.now());
     return w.calls >= this._options.minimumCalls ? w.failures / w.calls : null;
-  }
-
-  /** @internal the current internal state, after a due open → half_open step. */
-  private current(): InternalState {
-    const s = this.s;
-    if (s.kind === 'open' && halfOpenDue(s, this.now()) && this.trialWaitMs() === 0) {
-      this.halfOpen();
-    }
-    return this.s;
-  }
-
-  /** What the trial gate says: 0 to half-open now (no gate, or a gate that throws), else ms to wait. */
-  private trialWaitMs(): number {
-    const gate = this.trialGate;
-    if (gate === undefined) return 0;
-    let wait: unknown;
-    try {
-      wait = gate();
-    } catch (error) {
-      // A broken gate must not keep the circuit open forever: behave as an ungated breaker.
-      this.hooks.report(error, 'trialGate');
-      return 0;
-    }
-    return typeof wait === 'number' && wait > 0 && Number.isFinite(wait) ? wait : 0;
-  }
-
-  /**
-   * The clock's reading. A user's clock that throws (or answers something that is not a finite number)
-   * must not lose a call or crash the host through `execute()`'s side chain: it is reported as a `clock`
-   * hook error and the last good reading stands in.
-   */
-  private now(): number {
-    let t: unknown;
-    try {
-      t = this._options.clock.now();
-    } catch (error) {
-      this.hooks.report(error, 'clock');
-      return this.lastNow;
-    }
-    if (typeof t !== 'number' || !Number.isFinite(t)) {
-      this.hooks.report(new TypeError(`clock.now() must return a finite number, got ${show(t)}`), 'clock');
-      return this.lastNow;
-    }
-    this.lastNow = t;
-    return t;
   }
 
   /** The breaker's telemetry, made on first need; `now` re-reads the global SDK registration at once. */
@@ -575,17 +496,6 @@ export class CircuitBreaker<TFallback = never> {
     return this._telemetry;
   }
 
-  /** The lazy open → half_open step, once the reset period is over. */
-  private halfOpen(): void {
-    this.transition(this.trialPhase(), 'reset_timeout', undefined, undefined);
-  }
-
-  /** A fresh half_open state: no trials yet, and the time by which their verdict is due. */
-  private trialPhase(): InternalState {
-    const trialDeadline = this.now() + this._options.halfOpenTimeout;
-    return { kind: 'half_open', trialDeadline, trialsInFlight: 0, trialSuccesses: 0, slowTrials: 0 };
-  }
-
   /**
    * The admission decision: a permit, or the rejection (already counted and emitted), which is built only
    * when `wantError` or a `reject` listener needs it.
@@ -594,49 +504,20 @@ export class CircuitBreaker<TFallback = never> {
     attributes: Attributes | undefined,
     wantError: boolean,
   ): BreakerPermit | CircuitOpenError | undefined {
-    let s = this.s;
-    let trial = false;
-    if (s.kind !== 'closed' && s.kind !== 'disabled') {
-      if (s.kind === 'open') {
-        const now = this.now();
-        if (!halfOpenDue(s, now))
-          return this.reject(s.kind, 'circuit_open', msLeftOpen(s, now), attributes, wantError);
-        if (this.trialGate !== undefined) {
-          const wait = this.trialWaitMs();
-          if (wait > 0) return this.reject(s.kind, 'trial_elsewhere', wait, attributes, wantError);
-        }
-        this.halfOpen();
-        s = this.s;
-        // A stateChange listener may have moved the circuit on (openFor, forceOpen, close, disable): decide
-        // on the state it left. Open again means rejected, without a second lazy step in this call.
-        if (s.kind === 'open') {
-          return this.reject(s.kind, 'circuit_open', msLeftOpen(s, now), attributes, wantError);
-        }
-      }
-      if (s.kind === 'half_open') {
-        if (s.trialsInFlight + s.trialSuccesses >= this._options.halfOpenMaxCalls) {
-          if (s.trialsInFlight > 0 && this.now() >= s.trialDeadline) {
-            // Trials that never settle must not hold the circuit half_open: they become stale.
-            this.open(this._options.resetTimeout, 'trial_timeout', undefined, undefined);
-            return this.reject('open', 'circuit_open', this._options.resetTimeout, attributes, wantError);
-          }
-          return this.reject(s.kind, 'half_open_full', 0, attributes, wantError);
-        }
-        s.trialsInFlight++;
-        trial = true;
-      } else if (s.kind === 'forced_open') {
-        return this.reject(s.kind, 'circuit_open', Number.POSITIVE_INFINITY, attributes, wantError);
-      }
+    const m = this.m;
+    const admission = m.admit();
+    if (admission === REJECTED) {
+      return this.reject(m.rejectionState, m.rejectionKind, m.rejectionRetryAfterMs, attributes, wantError);
     }
     this.inFlight++;
     const tel = this._telemetry ?? this.telemetryFor(false);
     const timed = this.timesCalls || tel?.active() === true;
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
-      this.generation,
-      timed ? this.now() : Number.NaN,
-      s.kind,
-      trial,
+      m.generation,
+      timed ? this.clock.now() : Number.NaN,
+      m.s.kind,
+      admission !== ADMITTED,
       attributes,
     );
     if (tel !== undefined) tel.admitted(permit);
@@ -645,7 +526,7 @@ export class CircuitBreaker<TFallback = never> {
 
   private reject(
     state: CircuitState,
-    kind: RejectionKind,
+    kind: CircuitOpenError['kind'],
     retryAfterMs: number,
     attributes: Attributes | undefined,
     wantError: boolean,
@@ -675,8 +556,7 @@ export class CircuitBreaker<TFallback = never> {
    */
   private book(permit: BreakerPermit, outcome: Outcome, error: unknown): void {
     this.inFlight--;
-    const o = this._options;
-    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this.now() : Number.NaN;
+    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this.clock.now() : Number.NaN;
     const durationMs = now - permit.startedAt;
     if (outcome === SUCCESS) this.counts.success++;
     else if (outcome === FAILURE) this.counts.failure++;
@@ -685,20 +565,18 @@ export class CircuitBreaker<TFallback = never> {
     // A stateChange-only listener (fleet coordination) costs the settle path one field read.
     if (emitter?.outcomes === true) this.emitOutcome(emitter, permit, outcome, error, durationMs);
     this._telemetry?.settled(permit, outcome, error, durationMs);
-    if (permit.generation !== this.generation) return; // stale: counted above, decides nothing
+    const m = this.m;
+    if (permit.generation !== m.generation) return; // stale: counted above, decides nothing
 
-    const s = this.s;
-    if (s.kind === 'closed' || s.kind === 'disabled') {
+    const kind = m.s.kind;
+    if (kind === 'closed' || kind === 'disabled') {
+      if (outcome === IGNORED) return;
       // Disabled is metrics-only: the rules keep their numbers current but open nothing.
-      if (outcome !== IGNORED) this.record(outcome === FAILURE, durationMs, now, permit, s.kind === 'closed');
-    } else if (s.kind === 'half_open') {
-      s.trialsInFlight--;
-      if (outcome === FAILURE) {
-        this.open(o.resetTimeout, 'trial_failed', permit, undefined);
-      } else if (outcome === SUCCESS) {
-        if (o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration) s.slowTrials++;
-        if (++s.trialSuccesses >= o.halfOpenMaxCalls) this.trialVerdict(s.slowTrials, permit);
-      }
+      const trip = this.rules.record(outcome === FAILURE, durationMs, now, kind === 'closed');
+      if (trip !== undefined) m.open(this._options.resetTimeout, trip.reason, permit, trip.numbers);
+    } else if (kind === 'half_open') {
+      const slow = this.rules.isSlow(durationMs);
+      if (m.trialSettled(outcome === FAILURE, outcome === SUCCESS, slow, permit)) this.trialVerdict(permit);
     }
   }
 
@@ -706,71 +584,31 @@ export class CircuitBreaker<TFallback = never> {
    * Every trial succeeded: the circuit closes unless the slow-call rule, applied to the trials, says the
    * dependency is still too slow (then it re-opens, reason `slow_call_rate`).
    */
-  private trialVerdict(slowTrials: number, permit: BreakerPermit): void {
-    const tooSlow = this.rates.slowCalls(slowTrials, this._options.halfOpenMaxCalls);
-    if (tooSlow !== undefined) this.open(this._options.resetTimeout, tooSlow.reason, permit, tooSlow.numbers);
-    else this.transition(CLOSED, 'trial_succeeded', permit, undefined);
+  private trialVerdict(permit: BreakerPermit): void {
+    const m = this.m;
+    const tooSlow = this.rules.trialVerdict(m.slowTrials, this._options.halfOpenMaxCalls);
+    if (tooSlow !== undefined) m.open(this._options.resetTimeout, tooSlow.reason, permit, tooSlow.numbers);
+    else m.transition(CLOSED, 'trial_succeeded', permit, undefined);
   }
 
-  /** Feeds an outcome to the rules and, when `decides`, opens the circuit when one says so. */
-  private record(
-    failed: boolean,
-    durationMs: number,
-    now: number,
-    permit: BreakerPermit,
-    decides: boolean,
-  ): void {
-    const o = this._options;
-    let decision: TripDecision | undefined;
-    if (!failed) this.consecutive.success();
-    else decision = this.consecutive.failure();
-    const w = this.window;
-    if (w !== undefined) {
-      w.record(failed, o.slowCallDuration !== undefined && durationMs >= o.slowCallDuration, now);
-      if (decides) decision ??= this.rates.decide(w);
-    }
-    if (decides && decision !== undefined)
-      this.open(o.resetTimeout, decision.reason, permit, decision.numbers);
-  }
-
-  private open(
-    durationMs: number,
-    reason: TransitionReason,
-    cause: BreakerPermit | undefined,
-    numbers: DecisionNumbers | undefined,
-  ): void {
-    const now = this.now();
-    this.transition({ kind: 'open', openedAt: now, halfOpenAt: now + durationMs }, reason, cause, numbers);
-  }
-
-  private transition(
-    to: InternalState,
-    reason: TransitionReason,
-    cause: BreakerPermit | undefined,
-    numbers: DecisionNumbers | undefined,
-    remote?: TransitionOptions,
-  ): void {
-    const from = this.s.kind;
-    this.s = to;
-    this.generation++;
-    this.changedBy = cause;
+  /** Hears every state change of the machine: counts it, clears the rules on close, reports it. */
+  private changed(c: StateChange): void {
     this.counts.stateChanges++;
-    this.last = { from, to: to.kind, reason, at: this.now() };
-    if (to.kind === 'closed') {
-      this.consecutive.reset();
-      this.window?.reset();
+    if (c.to === 'closed') {
+      this.rules.reset();
     }
     const spanContext = (this._telemetry ?? this.telemetryFor(true))?.transition(
-      from,
-      to.kind,
-      reason,
-      cause,
-      numbers,
-      remote,
+      c.from,
+      c.to,
+      c.reason,
+      c.cause,
+      c.numbers,
+      c.remote,
     );
+    const { from, to, reason } = c;
     this.emitter?.emit(
       'stateChange',
-      spanContext === undefined ? { from, to: to.kind, reason } : { from, to: to.kind, reason, spanContext },
+      spanContext === undefined ? { from, to, reason } : { from, to, reason, spanContext },
     );
   }
 
@@ -804,7 +642,7 @@ export class CircuitBreaker<TFallback = never> {
    */
   private admitsClosedFast(): boolean {
     return (
-      this.s.kind === 'closed' &&
+      this.m.s.kind === 'closed' &&
       this.plainCalls &&
       (this._telemetry ?? this.telemetryFor(false)) === undefined
     );
@@ -832,10 +670,11 @@ export class CircuitBreaker<TFallback = never> {
   /** The current generation's {@link ClosedPath}, made once per generation. */
   private closedPathNow(): ClosedPath {
     const path = this.closedPath;
-    if (path !== undefined && path.permit.generation === this.generation) return path;
+    const generation = this.m.generation;
+    if (path !== undefined && path.permit.generation === generation) return path;
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
-      this.generation,
+      generation,
       Number.NaN,
       'closed',
       false,
@@ -880,10 +719,11 @@ export class CircuitBreaker<TFallback = never> {
   }
 
   private restore(snapshot: BreakerSnapshot): void {
-    const now = this.now();
-    this.s = restoredState(snapshot, now, this._options.resetTimeout, () => this.trialPhase());
-    this.consecutive.count = snapshot.consecutiveFailures;
-    if (snapshot.window !== undefined) this.window?.restore(snapshot.window, now);
+    const now = this.clock.now();
+    const m = this.m;
+    m.s = restoredState(snapshot, now, this._options.resetTimeout, () => m.trialPhase());
+    this.rules.consecutive.count = snapshot.consecutiveFailures;
+    if (snapshot.window !== undefined) this.rules.window?.restore(snapshot.window, now);
     this.counts.restore(snapshot.counts);
   }
 }
