@@ -26,6 +26,24 @@ describe('CircuitBreaker closed fast path', () => {
     expect(breaker.state).toBe('open');
   });
 
+  it('lets a stale success reset nothing, and takes thenables that are not native promises', async () => {
+    const breaker = make({ failureThreshold: 2 });
+    const old = deferred<number>();
+    const call = breaker.execute(() => old.promise);
+    breaker.forceOpen();
+    breaker.close();
+    await expect(breaker.execute(() => Promise.reject(new Error('one')))).rejects.toThrow('one');
+    old.resolve(7);
+    expect(await call).toBe(7);
+    expect(breaker.getMetrics()).toMatchObject({ successCount: 1, consecutiveFailures: 1, inFlight: 0 });
+    // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a native promise, on purpose
+    const thenable = { then: (ok: (v: number) => void) => ok(8) };
+    const viaThenable = breaker.execute(() => thenable as PromiseLike<number>);
+    expect(viaThenable).toBeInstanceOf(Promise);
+    expect(await viaThenable).toBe(8);
+    expect(breaker.getMetrics()).toMatchObject({ successCount: 2, consecutiveFailures: 0 });
+  });
+
   it('books concurrent calls of one generation each once', async () => {
     const breaker = make({ failureThreshold: 3 });
     const calls = [deferred<number>(), deferred<number>(), deferred<number>(), deferred<number>()];

@@ -655,23 +655,28 @@ export class CircuitBreaker<TFallback = never> {
    */
   private executeClosed<T>(fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>): Promise<T> {
     this.inFlight++;
-    const path = this.closedPathNow();
+    const current = this.closedPath;
+    const path =
+      current !== undefined && current.permit.generation === this.m.generation
+        ? current
+        : this.closedPathNow();
     let pending: T | PromiseLike<T>;
     try {
       pending = fn(undefined);
     } catch (error) {
       pending = Promise.reject(error);
     }
-    const result = Promise.resolve(pending);
+    // A native promise needs no `Promise.resolve()` (a builtin call per call on the hottest path).
+    const result = pending instanceof Promise ? pending : Promise.resolve(pending);
     result.then(path.onValue, path.onError);
     return result;
   }
 
-  /** The current generation's {@link ClosedPath}, made once per generation. */
+  /** A new {@link ClosedPath} for the current generation (made on its first fast closed call). */
   private closedPathNow(): ClosedPath {
-    const path = this.closedPath;
     const generation = this.m.generation;
-    if (path !== undefined && path.permit.generation === generation) return path;
+    // What a success can change without a window or a result judge: the counts and the consecutive rule.
+    const lean = this._options.isResultFailure === undefined && this.rules.window === undefined;
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
       generation,
@@ -683,6 +688,13 @@ export class CircuitBreaker<TFallback = never> {
     this.closedPath = {
       permit,
       onValue: (value) => {
+        // The common success, with no one listening to outcomes: what `book` would do, in three steps.
+        if (lean && this.emitter === undefined && this._telemetry === undefined) {
+          this.inFlight--;
+          this.counts.success++;
+          if (generation === this.m.generation) this.rules.consecutive.success();
+          return;
+        }
         const outcome = resultOutcome(this._options, this.hooks, value);
         this.book(permit, outcome, outcome === FAILURE ? value : undefined);
       },

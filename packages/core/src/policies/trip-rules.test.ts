@@ -19,7 +19,7 @@ describe('TripRules', () => {
   it('judges the failure and slow-call rates over the window once it holds minimumCalls', () => {
     const rules = new TripRules(
       resolveOptions({
-        failureThreshold: null,
+        failureThreshold: 100,
         window: { type: 'count', size: 4 },
         minimumCalls: 4,
         failureRateThreshold: 50,
