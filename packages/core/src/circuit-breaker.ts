@@ -32,6 +32,7 @@ import { ADMITTED, REJECTED, type StateChange, StateMachine, type TrialGate } fr
 import type { BreakerTelemetry } from './telemetry/breaker-telemetry.js';
 import {
   activateTelemetry,
+  FAST_PATH_SDK_CHECK_EVERY,
   type TelemetryMode,
   telemetryDue,
   telemetryModeOf,
@@ -133,6 +134,8 @@ export class CircuitBreaker<TFallback = never> {
   private readonly plainCalls: boolean;
   /** The current generation's shared handlers for fast closed-path calls, made on its first such call. */
   private closedPath: ClosedPath | undefined = undefined;
+  /** Fast closed calls left before the fast path looks at the SDK registration again. */
+  private untilSdkCheck = 0;
 
   constructor(options: CircuitBreakerOptions<TFallback> = {}) {
     const o = resolveOptions(options as CircuitBreakerOptions<unknown>);
@@ -644,8 +647,18 @@ export class CircuitBreaker<TFallback = never> {
     return (
       this.m.s.kind === 'closed' &&
       this.plainCalls &&
-      (this._telemetry ?? this.telemetryFor(false)) === undefined
+      this._telemetry === undefined &&
+      (--this.untilSdkCheck > 0 || this.sdkStillAbsent())
     );
+  }
+
+  /**
+   * The fast path's look at the SDK registration, every {@link FAST_PATH_SDK_CHECK_EVERY} of this
+   * breaker's fast calls (a field countdown costs the hot path less than the shared one `decide()` uses).
+   */
+  private sdkStillAbsent(): boolean {
+    this.untilSdkCheck = FAST_PATH_SDK_CHECK_EVERY;
+    return this.telemetryFor(true) === undefined;
   }
 
   /**

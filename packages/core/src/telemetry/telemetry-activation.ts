@@ -14,6 +14,12 @@ export function telemetryModeOf(t: TelemetryOptions): TelemetryMode {
 }
 
 /**
+ * @internal How often (in fast closed calls of one breaker) the closed fast path of `execute()` looks for
+ * an SDK registered since: a breaker made before the SDK starts reporting within this many calls.
+ */
+export const FAST_PATH_SDK_CHECK_EVERY = 64;
+
+/**
  * @internal Whether a breaker can have telemetry now: `now` re-reads the global SDK registration at once
  * (rejections, transitions, creation), else the shared every-N-calls recheck decides (admissions). Kept
  * apart from {@link activateTelemetry} so that the no-telemetry answer, asked on every admission, stays
