@@ -46,7 +46,7 @@ export interface SdkLine {
     http(): Instrumentation;
     express(): Instrumentation;
     koa(): Instrumentation;
-    /** `@fastify/otel`; a line without it does not run the Fastify contract. */
+    /** `@fastify/otel`; a line without it runs the Fastify contract under the HTTP instrumentation alone. */
     fastify?(): Instrumentation;
     /** `@opentelemetry/instrumentation-undici`: undici and the fetch Node.js ships (diagnostics channels). */
     undici(): Instrumentation;
