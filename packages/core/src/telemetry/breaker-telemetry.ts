@@ -16,7 +16,7 @@ import {
 } from '@opentelemetry/api';
 import type { RejectionKind } from '../errors.js';
 import type { RejectionSpans, TelemetryOptions } from '../options.js';
-import type { BreakerPermit, Outcome } from '../permit.js';
+import { type BreakerPermit, FAILURE, type Outcome } from '../permit.js';
 import type { DecisionNumbers } from '../policies/trip-decision.js';
 import { CircuitState, type TransitionReason } from '../state.js';
 import type { TransitionOptions } from '../transition-options.js';
@@ -178,7 +178,7 @@ export class BreakerTelemetry implements StatusSource {
     try {
       const inst = this.instruments;
       const tally = this.tally;
-      const errorType = outcome === 1 ? errorTypeOf(error) : undefined;
+      const errorType = outcome === FAILURE ? errorTypeOf(error) : undefined;
       if (inst !== undefined && tally !== undefined) {
         tally.settled(OUTCOMES[outcome], permit.state, errorType);
         // The one SDK record of a call: the histogram has to see every value.
@@ -186,7 +186,7 @@ export class BreakerTelemetry implements StatusSource {
           inst.duration.record(durationMs / 1000, this.series().duration(OUTCOMES[outcome], errorType));
         }
       }
-      if (outcome === 1) {
+      if (outcome === FAILURE) {
         const sc = validSpanContext(permit.ctx as Context);
         if (sc !== undefined) {
           this.failureLinks ??= [];
