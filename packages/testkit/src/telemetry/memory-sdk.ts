@@ -1,19 +1,13 @@
-import type {
-  MemorySpanExporter,
-  SdkLine,
-  TestMeterProvider,
-  TestMetricReader,
-  TestTracerProvider,
-} from './sdk-line.js';
+import type { SdkLine } from './sdk-line.js';
 
 /** One in-memory OpenTelemetry SDK: the providers to pass in, and where their spans and metrics land. */
 export interface MemorySdk {
   /** Keeps every finished span. */
-  readonly exporter: MemorySpanExporter;
+  readonly exporter: ReturnType<SdkLine['inMemoryExporter']>;
   /** Metrics on `collect()` only (no export loop). */
-  readonly reader: TestMetricReader;
-  readonly tracerProvider: TestTracerProvider;
-  readonly meterProvider: TestMeterProvider;
+  readonly reader: ReturnType<SdkLine['reader']>;
+  readonly tracerProvider: ReturnType<SdkLine['tracerProvider']>;
+  readonly meterProvider: ReturnType<SdkLine['meterProvider']>;
 }
 
 /**
