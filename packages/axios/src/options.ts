@@ -1,11 +1,9 @@
-import {
-  type BreakerOptionsForClient,
-  CLIENT_DEFAULTS,
-  type HttpClientOptions,
-  type ResolvedHttpClientOptions,
-  refusedClientOptions,
-  resolveHttpClientOptions,
+import type {
+  BreakerOptionsForClient,
+  HttpClientOptions,
+  ResolvedHttpClientOptions,
 } from '@tripswitch/core/http';
+import { CLIENT_DEFAULTS, refusedClientOptions, resolveHttpClientOptions } from '@tripswitch/core/http';
 import type { InternalAxiosRequestConfig } from 'axios';
 
 declare module 'axios' {

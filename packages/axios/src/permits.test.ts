@@ -8,6 +8,11 @@ const h = useHarness();
 const client = h.client;
 const breaker = () => h.breaker();
 
+/** A hook (interceptor, transform, adapter) that throws `error`. */
+const throws = (error: Error) => () => {
+  throw error;
+};
+
 async function outcome(promise: Promise<unknown>): Promise<{ ok: boolean; value: unknown }> {
   return promise.then(
     (value) => ({ ok: true, value }),
@@ -24,9 +29,7 @@ describe('permits are settled exactly once', () => {
   it('when a request interceptor throws: nothing is admitted, nothing is sent', async () => {
     const http = client();
     const boom = new Error('request interceptor');
-    http.interceptors.request.use(() => {
-      throw boom;
-    });
+    http.interceptors.request.use(throws(boom));
     expect((await outcome(http.get('/x'))).value).toBe(boom);
     expect(h.registry.has(h.upstream.origin)).toBe(false);
     expect(h.upstream.requests).toBe(0);
@@ -35,9 +38,7 @@ describe('permits are settled exactly once', () => {
   it('when a response interceptor throws after the answer: one success', async () => {
     const http = client();
     const boom = new Error('response interceptor');
-    http.interceptors.response.use(() => {
-      throw boom;
-    });
+    http.interceptors.response.use(throws(boom));
     expect((await outcome(http.get('/x'))).value).toBe(boom);
     expectSettled(breaker(), { success: 1 });
   });
@@ -53,31 +54,14 @@ describe('permits are settled exactly once', () => {
   it('when transforming the response throws: one success (the upstream answered)', async () => {
     const http = client();
     const boom = new Error('transform');
-    const result = await outcome(
-      http.get('/x', {
-        transformResponse: [
-          () => {
-            throw boom;
-          },
-        ],
-      }),
-    );
+    const result = await outcome(http.get('/x', { transformResponse: [throws(boom)] }));
     expect(result.ok).toBe(false);
     expectSettled(breaker(), { success: 1 });
   });
 
   it('when the adapter throws synchronously or rejects: one failure each, the error unchanged', async () => {
     const boom = new Error('adapter bug');
-    const http = client(
-      {},
-      {
-        adapter: [
-          () => {
-            throw boom;
-          },
-        ],
-      },
-    );
+    const http = client({}, { adapter: [throws(boom)] });
     expect((await outcome(http.get('/x'))).value).toBe(boom);
     const rejecting = client({ registry: new BreakerRegistry() }, { adapter: () => Promise.reject(boom) });
     expect((await outcome(rejecting.get('/x'))).value).toBe(boom);

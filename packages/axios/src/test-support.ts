@@ -5,7 +5,8 @@
 import type { BreakerRegistry, CircuitBreaker, TestClock } from '@tripswitch/core';
 import { useClientHarness } from '@tripswitch/testkit/client-harness';
 import type { ClientTelemetryDeps } from '@tripswitch/testkit/telemetry/client-telemetry-contract';
-import { startUpstream, type Upstream } from '@tripswitch/testkit/upstream';
+import { clientTelemetryDeps } from '@tripswitch/testkit/telemetry/client-telemetry-deps';
+import type { Upstream } from '@tripswitch/testkit/upstream';
 import axios, { type AxiosInstance, type AxiosStatic, type CreateAxiosDefaults } from 'axios';
 import { expect } from 'vitest';
 import { type AxiosBreakerOptions, withBreaker } from './index.js';
@@ -63,21 +64,15 @@ export interface AxiosModules {
 
 /** The Axios adapter for the testkit's client telemetry contract, under the HTTP instrumentation. */
 export function axiosTelemetryDeps(load: () => Promise<AxiosModules>): ClientTelemetryDeps {
-  return {
+  return clientTelemetryDeps({
     label: 'axios',
     instrumentation: (line) => line.instrumentations.http(),
     resetErrorType: 'ECONNRESET',
-    startUpstream: () => startUpstream(),
-    async load() {
-      const m = await load();
-      return {
-        isCircuitOpenError: m.isCircuitOpenError,
-        client(options) {
-          const http = m.axios.create();
-          m.withBreaker(http, options);
-          return { send: (url, request = {}) => http.request({ url, method: request.method ?? 'GET' }) };
-        },
-      };
+    load,
+    install: (m, options) => {
+      const http = m.axios.create();
+      m.withBreaker(http, options);
+      return (url, method) => http.request({ url, method });
     },
-  };
+  });
 }

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkBoolean,
-  checkCount,
-  checkDuration,
-  checkHook,
-  checkOptions,
-  checkPercent,
-  checkTimerDuration,
-  MAX_TIMER_MS,
-  show,
-} from './check.js';
+import * as check from './check.js';
 
 function thrown(fn: () => unknown): Error {
   try {
@@ -26,27 +16,31 @@ describe('show', () => {
     revoked.revoke();
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(show('x')).toBe('"x"');
-    expect(show(Symbol('s'))).toBe('Symbol(s)');
-    expect(show(() => 1)).toBe('a function');
-    expect(show([1])).toBe('an array');
-    expect(show(null)).toBe('null');
-    expect(show({ a: 1 })).toBe('{"a":1}');
-    expect(show(circular)).toBe('an object');
-    expect(show(revoked.proxy)).toBe('an object');
-    expect(show(10n)).toBe('10');
-    expect(show(Number.NaN)).toBe('NaN');
+    expect(check.show('x')).toBe('"x"');
+    expect(check.show(Symbol('s'))).toBe('Symbol(s)');
+    expect(check.show(() => 1)).toBe('a function');
+    expect(check.show([1])).toBe('an array');
+    expect(check.show(null)).toBe('null');
+    expect(check.show({ a: 1 })).toBe('{"a":1}');
+    expect(check.show(circular)).toBe('an object');
+    expect(check.show(revoked.proxy)).toBe('an object');
+    expect(check.show(10n)).toBe('10');
+    expect(check.show(Number.NaN)).toBe('NaN');
   });
 });
 
 describe('checkCount', () => {
   it('accepts integers in range, TypeError for non-numbers, RangeError for numbers out of range', () => {
-    expect(checkCount('n', 3)).toBe(3);
-    expect(thrown(() => checkCount('n', '3'))).toEqual(new TypeError('n must be an integer >= 1, got "3"'));
-    expect(thrown(() => checkCount('n', 0))).toEqual(new RangeError('n must be an integer >= 1, got 0'));
-    expect(thrown(() => checkCount('n', 1.5))).toBeInstanceOf(RangeError);
-    expect(checkCount('n', 0, { min: 0 })).toBe(0);
-    expect(thrown(() => checkCount('size', 11, { max: 10 }))).toEqual(
+    expect(check.checkCount('n', 3)).toBe(3);
+    expect(thrown(() => check.checkCount('n', '3'))).toEqual(
+      new TypeError('n must be an integer >= 1, got "3"'),
+    );
+    expect(thrown(() => check.checkCount('n', 0))).toEqual(
+      new RangeError('n must be an integer >= 1, got 0'),
+    );
+    expect(thrown(() => check.checkCount('n', 1.5))).toBeInstanceOf(RangeError);
+    expect(check.checkCount('n', 0, { min: 0 })).toBe(0);
+    expect(thrown(() => check.checkCount('size', 11, { max: 10 }))).toEqual(
       new RangeError('size must be an integer from 1 to 10, got 11'),
     );
   });
@@ -54,18 +48,18 @@ describe('checkCount', () => {
 
 describe('checkDuration and checkTimerDuration', () => {
   it('takes finite non-negative ms, and > 0 when positive', () => {
-    expect(checkDuration('d', 0)).toBe(0);
-    expect(thrown(() => checkDuration('d', 0, true))).toEqual(
+    expect(check.checkDuration('d', 0)).toBe(0);
+    expect(thrown(() => check.checkDuration('d', 0, true))).toEqual(
       new RangeError('d must be a finite number of ms > 0, got 0'),
     );
-    expect(thrown(() => checkDuration('d', Number.POSITIVE_INFINITY))).toBeInstanceOf(RangeError);
-    expect(thrown(() => checkDuration('d', Number.NaN))).toBeInstanceOf(RangeError);
-    expect(thrown(() => checkDuration('d', -1))).toBeInstanceOf(RangeError);
+    expect(thrown(() => check.checkDuration('d', Number.POSITIVE_INFINITY))).toBeInstanceOf(RangeError);
+    expect(thrown(() => check.checkDuration('d', Number.NaN))).toBeInstanceOf(RangeError);
+    expect(thrown(() => check.checkDuration('d', -1))).toBeInstanceOf(RangeError);
   });
 
   it('bounds a duration that reaches a timer by 2^31-1 ms, naming the option', () => {
-    expect(checkTimerDuration('timeout', MAX_TIMER_MS)).toBe(2 ** 31 - 1);
-    const error = thrown(() => checkTimerDuration('timeout', MAX_TIMER_MS + 1));
+    expect(check.checkTimerDuration('timeout', check.MAX_TIMER_MS)).toBe(2 ** 31 - 1);
+    const error = thrown(() => check.checkTimerDuration('timeout', check.MAX_TIMER_MS + 1));
     expect(error).toBeInstanceOf(RangeError);
     expect(error.message).toBe(
       'timeout must be at most 2147483647 ms (2^31-1, the longest timer Node.js sets), got 2147483648',
@@ -75,16 +69,18 @@ describe('checkDuration and checkTimerDuration', () => {
 
 describe('checkPercent, checkHook, checkBoolean', () => {
   it('checks each kind', () => {
-    expect(checkPercent('p', 100)).toBe(100);
-    expect(thrown(() => checkPercent('p', 101))).toBeInstanceOf(RangeError);
-    expect(thrown(() => checkPercent('p', Number.NaN))).toBeInstanceOf(RangeError);
-    expect(thrown(() => checkPercent('p', '5'))).toBeInstanceOf(TypeError);
+    expect(check.checkPercent('p', 100)).toBe(100);
+    expect(thrown(() => check.checkPercent('p', 101))).toBeInstanceOf(RangeError);
+    expect(thrown(() => check.checkPercent('p', Number.NaN))).toBeInstanceOf(RangeError);
+    expect(thrown(() => check.checkPercent('p', '5'))).toBeInstanceOf(TypeError);
     const f = () => true;
-    expect(checkHook('h', f)).toBe(f);
-    expect(checkHook('h', undefined)).toBeUndefined();
-    expect(thrown(() => checkHook('h', 1 as never))).toEqual(new TypeError('h must be a function, got 1'));
-    expect(checkBoolean('b', undefined, true)).toBe(true);
-    expect(thrown(() => checkBoolean('b', 'yes', true))).toEqual(
+    expect(check.checkHook('h', f)).toBe(f);
+    expect(check.checkHook('h', undefined)).toBeUndefined();
+    expect(thrown(() => check.checkHook('h', 1 as never))).toEqual(
+      new TypeError('h must be a function, got 1'),
+    );
+    expect(check.checkBoolean('b', undefined, true)).toBe(true);
+    expect(thrown(() => check.checkBoolean('b', 'yes', true))).toEqual(
       new TypeError('b must be a boolean, got "yes"'),
     );
   });
@@ -94,22 +90,22 @@ describe('checkOptions', () => {
   const known = ['maxRetries', 'signal', 'jitter'];
 
   it('copies known keys, leaving out null and undefined ("not given")', () => {
-    expect(checkOptions('o', { maxRetries: 2, signal: null, jitter: undefined }, known)).toEqual({
+    expect(check.checkOptions('o', { maxRetries: 2, signal: null, jitter: undefined }, known)).toEqual({
       maxRetries: 2,
     });
-    expect(checkOptions('o', undefined, known)).toEqual({});
-    expect(checkOptions('o', null, known)).toEqual({});
+    expect(check.checkOptions('o', undefined, known)).toEqual({});
+    expect(check.checkOptions('o', null, known)).toEqual({});
   });
 
   it('rejects a non-object and unknown keys, suggesting the key a typo meant', () => {
-    expect(thrown(() => checkOptions('retry options', 5, known))).toEqual(
+    expect(thrown(() => check.checkOptions('retry options', 5, known))).toEqual(
       new TypeError('retry options must be an object, got 5'),
     );
-    expect(thrown(() => checkOptions('o', { maxRetriez: 2 }, known))).toEqual(
+    expect(thrown(() => check.checkOptions('o', { maxRetriez: 2 }, known))).toEqual(
       new TypeError('unknown option "maxRetriez" (did you mean "maxRetries"?)'),
     );
-    expect(thrown(() => checkOptions('o', { MAXRETRIES: 2 }, known)).message).toContain('"maxRetries"');
-    expect(thrown(() => checkOptions('o', { nope: 1 }, known))).toEqual(
+    expect(thrown(() => check.checkOptions('o', { MAXRETRIES: 2 }, known)).message).toContain('"maxRetries"');
+    expect(thrown(() => check.checkOptions('o', { nope: 1 }, known))).toEqual(
       new TypeError('unknown option "nope"'),
     );
   });
@@ -121,7 +117,7 @@ describe('checkOptions', () => {
         throw new Error('boom');
       },
     });
-    expect(thrown(() => checkOptions('o', getter, known))).toEqual(
+    expect(thrown(() => check.checkOptions('o', getter, known))).toEqual(
       new TypeError('jitter cannot be read: Error: boom'),
     );
     const trap = new Proxy(
@@ -132,7 +128,7 @@ describe('checkOptions', () => {
         },
       },
     );
-    expect(thrown(() => checkOptions('retry options', trap, known))).toEqual(
+    expect(thrown(() => check.checkOptions('retry options', trap, known))).toEqual(
       new TypeError('retry options cannot be read: Error: trap'),
     );
   });

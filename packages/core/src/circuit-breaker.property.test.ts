@@ -61,16 +61,18 @@ interface ModelCall {
   readonly trial: boolean;
 }
 
+/** Lifetime counts by what happened: each settled outcome, each rejection, timeout and transition. */
+type ModelCounts = Record<Outcome | 'rejected' | 'timeout' | 'stateChange', number>;
+
+function zeroCounts(): ModelCounts {
+  return { success: 0, failure: 0, ignore: 0, rejected: 0, timeout: 0, stateChange: 0 };
+}
+
 class Model {
   state: ModelState = { kind: 'closed' };
   /** Bumped on every transition; a call from an earlier period is counted but decides nothing. */
   period = 0;
-  success = 0;
-  failure = 0;
-  ignored = 0;
-  rejected = 0;
-  timeouts = 0;
-  stateChanges = 0;
+  counts = zeroCounts();
   inFlight = 0;
   consecutive = 0;
   /** Count window: the failure flags of the last `size` closed-state outcomes, oldest first. */
@@ -98,13 +100,13 @@ class Model {
     this.refresh();
     const s = this.state;
     if (s.kind === 'open' || s.kind === 'forced_open') {
-      this.rejected++;
+      this.counts.rejected++;
       return 'circuit_open';
     }
     if (s.kind === 'half_open') {
       // Trials that already succeeded keep their slot until the circuit closes.
       if (s.running + s.succeeded >= this.config.halfOpenMaxCalls) {
-        this.rejected++;
+        this.counts.rejected++;
         // halfOpenTimeout (= resetTimeout here) after half-opening, trials still out are given up on.
         if (s.running > 0 && this.now() - s.since >= this.config.resetTimeout) {
           this.open(this.config.resetTimeout, 'trial_timeout');
@@ -120,10 +122,8 @@ class Model {
 
   settle(call: ModelCall, outcome: Outcome, timedOut = false): void {
     this.inFlight--;
-    if (timedOut) this.timeouts++;
-    if (outcome === 'success') this.success++;
-    else if (outcome === 'failure') this.failure++;
-    else this.ignored++;
+    if (timedOut) this.counts.timeout++;
+    this.counts[outcome]++;
     if (call.period !== this.period) return;
     const s = this.state;
     if (s.kind === 'closed' || s.kind === 'disabled') {
@@ -156,12 +156,7 @@ class Model {
 
   reset(): void {
     this.close();
-    this.success = 0;
-    this.failure = 0;
-    this.ignored = 0;
-    this.rejected = 0;
-    this.timeouts = 0;
-    this.stateChanges = 0;
+    this.counts = zeroCounts();
   }
 
   openFor(ms: number): void {
@@ -212,7 +207,7 @@ class Model {
     this.transitions.push({ from: this.state.kind, to: to.kind, reason });
     this.state = to;
     this.period++;
-    this.stateChanges++;
+    this.counts.stateChange++;
     if (to.kind === 'closed') {
       this.consecutive = 0;
       this.recent = [];
@@ -383,12 +378,12 @@ async function run(config: Config, commands: readonly Command[]): Promise<void> 
     expect(breaker.getMetrics()).toEqual({
       name: 'default',
       state: model.state.kind,
-      successCount: model.success,
-      failureCount: model.failure,
-      ignoredCount: model.ignored,
-      rejectedCount: model.rejected,
-      timeoutCount: model.timeouts,
-      stateChanges: model.stateChanges,
+      successCount: model.counts.success,
+      failureCount: model.counts.failure,
+      ignoredCount: model.counts.ignore,
+      rejectedCount: model.counts.rejected,
+      timeoutCount: model.counts.timeout,
+      stateChanges: model.counts.stateChange,
       consecutiveFailures: model.consecutive,
       failureRate: model.failureRate(),
       slowCallRate: null,

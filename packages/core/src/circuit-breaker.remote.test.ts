@@ -1,32 +1,13 @@
 import { type Attributes, TraceFlags } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  type DataPoint,
-  MeterProvider,
-  MetricReader,
-} from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
+import { memorySdk } from '../../testkit/src/telemetry/memory-sdk.js';
+import { sdk2 } from '../../testkit/src/telemetry/sdk2.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { StateChangeEvent } from './events.js';
 
-class Reader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
-
 function sdk() {
-  const exporter = new InMemorySpanExporter();
-  const reader = new Reader();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const meterProvider = new MeterProvider({ readers: [reader] });
+  const { exporter, reader, tracerProvider, meterProvider } = memorySdk(sdk2);
   return { exporter, reader, telemetry: { tracerProvider, meterProvider } };
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { createTestClock } from './clock.js';
+import { createTestClock, type TestClock } from './clock.js';
 import {
   CallTimeoutError,
   CircuitBreakerError,
@@ -35,6 +35,13 @@ const succeed = (b: Acquirer, times = 1) => {
 const fail = (b: Acquirer, times = 1) => {
   for (let i = 0; i < times; i++) b.acquire().failure(new Error('boom'));
 };
+/** The open period ends exactly `ms` from now: still open 1 ms before, half_open at `ms`. */
+function expectHalfOpenIn(b: Pick<CircuitBreaker, 'state'>, clock: TestClock, ms: number): void {
+  clock.advance(ms - 1);
+  expect(b.state).toBe('open');
+  clock.advance(1);
+  expect(b.state).toBe('half_open');
+}
 /** What `fn` throws, or fails the test if it returns. */
 function thrown(fn: () => unknown): unknown {
   try {
@@ -209,10 +216,7 @@ describe('CircuitBreaker', () => {
       expect(breaker.state).toBe('open');
       expect(changes).toEqual([{ from: 'half_open', to: 'open', reason: 'trial_failed' }]);
       expect(breaker.retryAfterMs).toBe(1000);
-      clock.advance(999);
-      expect(breaker.state).toBe('open');
-      clock.advance(1);
-      expect(breaker.state).toBe('half_open');
+      expectHalfOpenIn(breaker, clock, 1000);
     });
 
     it('frees a trial slot on ignore() without deciding anything', () => {
@@ -880,10 +884,7 @@ describe('CircuitBreaker', () => {
       breaker.openFor(8000);
       expect(breaker.retryAfterMs).toBe(8000);
       expect(changes).toHaveLength(1); // extending is not a transition
-      clock.advance(7999);
-      expect(breaker.state).toBe('open');
-      clock.advance(1);
-      expect(breaker.state).toBe('half_open');
+      expectHalfOpenIn(breaker, clock, 8000);
     });
 
     it('openFor() leaves forced_open and disabled alone, and validates its duration', () => {

@@ -27,6 +27,24 @@ function rejectsEach(title: string, cases: readonly Invalid[]): void {
   it.each(cases)(title, (_, options, errorClass, message) => expectInvalid(options, errorClass, message));
 }
 
+/**
+ * One case per option and bad value. `options` are `[option, options giving it a value, bound]` and
+ * `values` `[value, error class, the value as the message shows it]`; the message is
+ * `<option> must be <kind> <bound>, got <shown>`.
+ */
+function invalidCases(
+  kind: string,
+  options: ReadonlyArray<readonly [option: string, withValue: (value: unknown) => unknown, bound: string]>,
+  values: ReadonlyArray<readonly [value: unknown, errorClass: typeof TypeError, shown: string]>,
+): Invalid[] {
+  return options.flatMap(([option, withValue, bound]) =>
+    values.map(([value, errorClass, shown]): Invalid => {
+      const message = `${option} must be ${kind} ${bound}, got ${shown}`;
+      return [`${option}: ${shown}`, withValue(value), errorClass, message];
+    }),
+  );
+}
+
 const countWindow = { type: 'count', size: 10 } as const;
 
 describe('resolveOptions', () => {
@@ -107,17 +125,7 @@ describe('CircuitBreaker options validation', () => {
     [{}, TypeError, '{}'],
   ];
 
-  const countCases: Invalid[] = counts.flatMap(([option, options, range]) =>
-    badCounts.map(
-      ([value, errorClass, shown]) =>
-        [
-          `${option}: ${shown}`,
-          options(value),
-          errorClass,
-          `${option} must be an integer ${range}, got ${shown}`,
-        ] as const,
-    ),
-  );
+  const countCases = invalidCases('an integer', counts, badCounts);
 
   rejectsEach('rejects a count that is not an integer >= 1 (%s)', countCases);
 
@@ -153,17 +161,7 @@ describe('CircuitBreaker options validation', () => {
     ['100', TypeError, '"100"'],
   ];
 
-  const durationCases: Invalid[] = durations.flatMap(([option, options, bound]) =>
-    badDurations.map(
-      ([value, errorClass, shown]) =>
-        [
-          `${option}: ${shown}`,
-          options(value),
-          errorClass,
-          `${option} must be a finite number of ms ${bound}, got ${shown}`,
-        ] as const,
-    ),
-  );
+  const durationCases = invalidCases('a finite number of ms', durations, badDurations);
 
   rejectsEach('rejects a bad duration (%s)', durationCases);
 
@@ -176,25 +174,23 @@ describe('CircuitBreaker options validation', () => {
     );
   });
 
-  const percentCases: Invalid[] = (['failureRateThreshold', 'slowCallRateThreshold'] as const).flatMap(
-    (option) =>
-      (
+  const percentCases = invalidCases(
+    'a percentage',
+    (['failureRateThreshold', 'slowCallRateThreshold'] as const).map(
+      (option) =>
         [
-          [-1, RangeError, '-1'],
-          [100.5, RangeError, '100.5'],
-          [Number.NaN, RangeError, 'NaN'],
-          [Number.POSITIVE_INFINITY, RangeError, 'Infinity'],
-          ['50', TypeError, '"50"'],
-        ] as const
-      ).map(
-        ([value, errorClass, shown]) =>
-          [
-            `${option}: ${shown}`,
-            { window: countWindow, slowCallDuration: 100, [option]: value },
-            errorClass,
-            `${option} must be a percentage from 0 to 100, got ${shown}`,
-          ] as const,
-      ),
+          option,
+          (v: unknown) => ({ window: countWindow, slowCallDuration: 100, [option]: v }),
+          'from 0 to 100',
+        ] as const,
+    ),
+    [
+      [-1, RangeError, '-1'],
+      [100.5, RangeError, '100.5'],
+      [Number.NaN, RangeError, 'NaN'],
+      [Number.POSITIVE_INFINITY, RangeError, 'Infinity'],
+      ['50', TypeError, '"50"'],
+    ],
   );
 
   rejectsEach('rejects a percentage outside 0–100 (%s)', percentCases);

@@ -1,14 +1,5 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
-import {
-  checkBoolean,
-  checkCount,
-  checkDuration,
-  checkHook,
-  checkOptions,
-  checkPercent,
-  checkTimerDuration,
-  show,
-} from './check.js';
+import * as check from './check.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ListenerErrorSource } from './events.js';
 import { type BreakerSnapshot, checkSnapshot } from './snapshot.js';
@@ -216,33 +207,33 @@ function checkWindow(value: unknown): ResolvedOptions['window'] {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) {
     throw new TypeError(
-      `window must be { type: 'count', size } or { type: 'time', duration, buckets? }, got ${show(value)}`,
+      `window must be { type: 'count', size } or { type: 'time', duration, buckets? }, got ${check.show(value)}`,
     );
   }
   const w = value as Record<string, unknown>;
   if (w.type === 'count') {
-    return { type: 'count', size: checkCount('window.size', w.size, { max: WINDOW_LIMITS.size }) };
+    return { type: 'count', size: check.checkCount('window.size', w.size, { max: WINDOW_LIMITS.size }) };
   }
   if (w.type === 'time') {
-    const duration = checkDuration('window.duration', w.duration, true);
-    const buckets = checkCount('window.buckets', w.buckets ?? DEFAULTS.timeBuckets, {
+    const duration = check.checkDuration('window.duration', w.duration, true);
+    const buckets = check.checkCount('window.buckets', w.buckets ?? DEFAULTS.timeBuckets, {
       max: WINDOW_LIMITS.buckets,
     });
     return { type: 'time', duration, buckets };
   }
-  throw new TypeError(`window.type must be 'count' or 'time', got ${show(w.type)}`);
+  throw new TypeError(`window.type must be 'count' or 'time', got ${check.show(w.type)}`);
 }
 
 function checkIgnore(value: CircuitBreakerOptions['ignore']): ResolvedOptions['ignore'] {
   if (value === undefined) return undefined;
   if (typeof value === 'function') return value as (error: unknown) => boolean;
   if (!Array.isArray(value)) {
-    throw new TypeError(`ignore must be an array of error classes or a predicate, got ${show(value)}`);
+    throw new TypeError(`ignore must be an array of error classes or a predicate, got ${check.show(value)}`);
   }
   if (value.length === 0) return undefined;
   value.forEach((cls, i) => {
     if (typeof cls !== 'function')
-      throw new TypeError(`ignore[${i}] must be an error class, got ${show(cls)}`);
+      throw new TypeError(`ignore[${i}] must be an error class, got ${check.show(cls)}`);
   });
   const classes = [...value];
   return (error) => classes.some((cls) => error instanceof cls);
@@ -254,11 +245,11 @@ const REJECTION_SPANS: readonly unknown[] = ['first', 'all', 'none'];
 export function checkTelemetry(value: unknown): TelemetryOptions {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`telemetry must be an object, got ${show(value)}`);
+    throw new TypeError(`telemetry must be an object, got ${check.show(value)}`);
   }
   const t = value as TelemetryOptions;
   if (t.enabled !== undefined && typeof t.enabled !== 'boolean') {
-    throw new TypeError(`telemetry.enabled must be a boolean, got ${show(t.enabled)}`);
+    throw new TypeError(`telemetry.enabled must be a boolean, got ${check.show(t.enabled)}`);
   }
   if (t.tracerProvider !== undefined && typeof t.tracerProvider?.getTracer !== 'function') {
     throw new TypeError('telemetry.tracerProvider must be a TracerProvider (with getTracer())');
@@ -268,7 +259,7 @@ export function checkTelemetry(value: unknown): TelemetryOptions {
   }
   if (t.rejectionSpans != null && !REJECTION_SPANS.includes(t.rejectionSpans)) {
     throw new TypeError(
-      `telemetry.rejectionSpans must be one of 'first', 'all', 'none', got ${show(t.rejectionSpans)}`,
+      `telemetry.rejectionSpans must be one of 'first', 'all', 'none', got ${check.show(t.rejectionSpans)}`,
     );
   }
   return t;
@@ -280,11 +271,11 @@ export function checkTelemetry(value: unknown): TelemetryOptions {
  */
 export function resolveOptions(given: CircuitBreakerOptions<unknown> = {}): ResolvedOptions {
   if (typeof given !== 'object' || given === null) {
-    throw new TypeError(`options must be an object, got ${show(given)}`);
+    throw new TypeError(`options must be an object, got ${check.show(given)}`);
   }
   // One rule for every option: `null` means "not given", as `undefined` does (what `??` does anyway).
   return resolveKnown(
-    checkOptions('breaker options', given, KNOWN_OPTIONS) as CircuitBreakerOptions<unknown>,
+    check.checkOptions('breaker options', given, KNOWN_OPTIONS) as CircuitBreakerOptions<unknown>,
   );
 }
 
@@ -307,12 +298,12 @@ export function validateBreakerOptions(options: CircuitBreakerOptions<unknown>):
 function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions {
   const name = options.name ?? DEFAULTS.name;
   if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError(`name must be a non-empty string, got ${show(name)}`);
+    throw new TypeError(`name must be a non-empty string, got ${check.show(name)}`);
   }
   const window = checkWindow(options.window);
   const failureThreshold =
     options.failureThreshold !== undefined
-      ? checkCount('failureThreshold', options.failureThreshold)
+      ? check.checkCount('failureThreshold', options.failureThreshold)
       : window
         ? undefined
         : DEFAULTS.failureThreshold;
@@ -326,12 +317,12 @@ function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions 
   if (!window) {
     for (const key of rateOptions) {
       if (options[key] !== undefined)
-        throw new TypeError(`${key} needs a window (got ${key}: ${show(options[key])})`);
+        throw new TypeError(`${key} needs a window (got ${key}: ${check.show(options[key])})`);
     }
   }
   let minimumCalls: number = DEFAULTS.minimumCalls;
   if (options.minimumCalls !== undefined) {
-    minimumCalls = checkCount('minimumCalls', options.minimumCalls);
+    minimumCalls = check.checkCount('minimumCalls', options.minimumCalls);
     if (window?.type === 'count' && minimumCalls > window.size) {
       throw new RangeError(`minimumCalls (${minimumCalls}) cannot exceed window.size (${window.size})`);
     }
@@ -341,44 +332,48 @@ function resolveKnown(options: CircuitBreakerOptions<unknown>): ResolvedOptions 
   const slowCallDuration =
     options.slowCallDuration === undefined
       ? undefined
-      : checkDuration('slowCallDuration', options.slowCallDuration, true);
+      : check.checkDuration('slowCallDuration', options.slowCallDuration, true);
   if (options.slowCallRateThreshold !== undefined && slowCallDuration === undefined) {
     throw new TypeError(
-      `slowCallRateThreshold needs slowCallDuration (got ${show(options.slowCallRateThreshold)})`,
+      `slowCallRateThreshold needs slowCallDuration (got ${check.show(options.slowCallRateThreshold)})`,
     );
   }
   const clock = options.clock ?? systemClock;
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
-    throw new TypeError(`clock must be an object with a now() method, got ${show(clock)}`);
+    throw new TypeError(`clock must be an object with a now() method, got ${check.show(clock)}`);
   }
-  const resetTimeout = checkDuration('resetTimeout', options.resetTimeout ?? DEFAULTS.resetTimeout);
+  const resetTimeout = check.checkDuration('resetTimeout', options.resetTimeout ?? DEFAULTS.resetTimeout);
   return {
     name,
     failureThreshold,
     resetTimeout,
-    halfOpenMaxCalls: checkCount('halfOpenMaxCalls', options.halfOpenMaxCalls ?? DEFAULTS.halfOpenMaxCalls),
-    halfOpenTimeout: checkDuration('halfOpenTimeout', options.halfOpenTimeout ?? resetTimeout),
+    halfOpenMaxCalls: check.checkCount(
+      'halfOpenMaxCalls',
+      options.halfOpenMaxCalls ?? DEFAULTS.halfOpenMaxCalls,
+    ),
+    halfOpenTimeout: check.checkDuration('halfOpenTimeout', options.halfOpenTimeout ?? resetTimeout),
     window,
-    failureRateThreshold: checkPercent(
+    failureRateThreshold: check.checkPercent(
       'failureRateThreshold',
       options.failureRateThreshold ?? DEFAULTS.failureRateThreshold,
     ),
     minimumCalls,
     slowCallDuration,
-    slowCallRateThreshold: checkPercent(
+    slowCallRateThreshold: check.checkPercent(
       'slowCallRateThreshold',
       options.slowCallRateThreshold ?? DEFAULTS.slowCallRateThreshold,
     ),
-    timeout: options.timeout === undefined ? undefined : checkTimerDuration('timeout', options.timeout, true),
-    isFailure: checkHook('isFailure', options.isFailure),
+    timeout:
+      options.timeout === undefined ? undefined : check.checkTimerDuration('timeout', options.timeout, true),
+    isFailure: check.checkHook('isFailure', options.isFailure),
     ignore: checkIgnore(options.ignore),
-    isResultFailure: checkHook('isResultFailure', options.isResultFailure),
-    fallback: checkHook('fallback', options.fallback) as ResolvedOptions['fallback'],
+    isResultFailure: check.checkHook('isResultFailure', options.isResultFailure),
+    fallback: check.checkHook('fallback', options.fallback) as ResolvedOptions['fallback'],
     clock,
-    onListenerError: checkHook('onListenerError', options.onListenerError),
-    rejectionStackTraces: checkBoolean('rejectionStackTraces', options.rejectionStackTraces, false),
+    onListenerError: check.checkHook('onListenerError', options.onListenerError),
+    rejectionStackTraces: check.checkBoolean('rejectionStackTraces', options.rejectionStackTraces, false),
     telemetry: checkTelemetry(options.telemetry),
-    traceCalls: checkBoolean('traceCalls', options.traceCalls, false),
+    traceCalls: check.checkBoolean('traceCalls', options.traceCalls, false),
     initialState: options.initialState === undefined ? undefined : checkSnapshot(options.initialState),
   };
 }

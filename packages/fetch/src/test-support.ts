@@ -3,7 +3,8 @@
  * testkit's client telemetry contract, under the undici instrumentation, from the sources or the build.
  */
 import type { ClientTelemetryDeps } from '@tripswitch/testkit/telemetry/client-telemetry-contract';
-import { startUpstream } from '@tripswitch/testkit/upstream';
+import { clientTelemetryDeps } from '@tripswitch/testkit/telemetry/client-telemetry-deps';
+import type { SdkLine } from '@tripswitch/testkit/telemetry/sdk-line';
 import type * as undici from 'undici';
 import type { breakerInterceptor, InterceptorBreakerOptions, withBreaker } from './index.js';
 
@@ -14,58 +15,38 @@ export interface FetchModules {
   readonly isCircuitOpenError: (error: unknown) => boolean;
 }
 
-const base = {
-  instrumentation: (line: Parameters<ClientTelemetryDeps['instrumentation']>[0]) =>
-    line.instrumentations.undici(),
+/** Both entry points run under the undici instrumentation. */
+const undiciInstrumented = {
+  instrumentation: (line: SdkLine) => line.instrumentations.undici(),
   resetErrorType: 'UND_ERR_SOCKET',
-  startUpstream: () => startUpstream(),
 };
 
 /** `withBreaker` around the global fetch. */
 export function withBreakerTelemetryDeps(load: () => Promise<FetchModules>): ClientTelemetryDeps {
-  return {
-    ...base,
+  return clientTelemetryDeps({
+    ...undiciInstrumented,
     label: 'withBreaker(fetch)',
-    async load() {
-      const m = await load();
-      return {
-        isCircuitOpenError: m.isCircuitOpenError,
-        client(options) {
-          const guarded = m.withBreaker(fetch, options);
-          return {
-            async send(url, request = {}) {
-              return (await guarded(url, { method: request.method ?? 'GET' })).arrayBuffer();
-            },
-          };
-        },
-      };
+    load,
+    install: (m, options) => {
+      const guarded = m.withBreaker(fetch, options);
+      return async (url, method) => (await guarded(url, { method })).arrayBuffer();
     },
-  };
+  });
 }
 
 /** The interceptor composed on an undici `Agent`, under `undici.request`. */
 export function interceptorTelemetryDeps(
   load: () => Promise<FetchModules & { readonly undici: Pick<typeof undici, 'Agent' | 'request'> }>,
 ): ClientTelemetryDeps {
-  return {
-    ...base,
+  return clientTelemetryDeps({
+    ...undiciInstrumented,
     label: 'breakerInterceptor()',
-    async load() {
-      const m = await load();
-      return {
-        isCircuitOpenError: m.isCircuitOpenError,
-        client(options) {
-          const dispatcher = new m.undici.Agent().compose(
-            m.breakerInterceptor(options as InterceptorBreakerOptions),
-          );
-          return {
-            async send(url, request = {}) {
-              const response = await m.undici.request(url, { dispatcher, method: request.method ?? 'GET' });
-              return response.body.arrayBuffer();
-            },
-          };
-        },
-      };
+    load,
+    install: (m, options) => {
+      const dispatcher = new m.undici.Agent().compose(
+        m.breakerInterceptor(options as InterceptorBreakerOptions),
+      );
+      return async (url, method) => (await m.undici.request(url, { dispatcher, method })).body.arrayBuffer();
     },
-  };
+  });
 }

@@ -3,7 +3,7 @@ import { counts } from '@tripswitch/testkit/breaker-counts';
 import { useClientHarness } from '@tripswitch/testkit/client-harness';
 import { listen } from '@tripswitch/testkit/listen';
 import { rejectionOf } from '@tripswitch/testkit/rejection-of';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type FetchBreakerOptions,
   type FetchRequest,
@@ -148,40 +148,32 @@ describe('withBreaker(fetch): requests', () => {
 
 describe('withBreaker(fetch): fallback', () => {
   it('answers a rejection with the fallback, without sending anything', async () => {
-    const seen: unknown[] = [];
-    const f = guarded({
-      failureThreshold: 1,
-      fallback: (error) => {
-        seen.push(error);
-        return Response.json({ cached: true }, { headers: { 'x-from': 'cache' } });
-      },
-    });
+    const fallback = vi.fn((_error: unknown) =>
+      Response.json({ cached: true }, { headers: { 'x-from': 'cache' } }),
+    );
+    const f = guarded({ failureThreshold: 1, fallback });
     h.upstream.mode = { status: 500 };
     const first = await f(`${h.upstream.origin}/prices`);
     expect(await first.json()).toEqual({ cached: true });
-    expect((seen[0] as Response).status).toBe(500);
+    const failing = fallback.mock.calls[0]![0] as Response;
+    expect(failing.status).toBe(500);
     // The failing response it replaced had its body cancelled (freeing the connection), not read.
-    expect((seen[0] as Response).bodyUsed).toBe(true);
-    await expect((seen[0] as Response).text()).rejects.toThrow(TypeError);
+    expect(failing.bodyUsed).toBe(true);
+    await expect(failing.text()).rejects.toThrow(TypeError);
 
     const second = await f(`${h.upstream.origin}/prices`);
     expect(second.headers.get('x-from')).toBe('cache');
-    expect(isFetchCircuitOpenError(seen[1])).toBe(true);
+    expect(isFetchCircuitOpenError(fallback.mock.calls[1]![0])).toBe(true);
     expect(h.upstream.requests).toBe(1);
     expect(counts(breaker())).toMatchObject({ failure: 1, rejected: 1 });
   });
 
   it('answers a network error, not a success, an abort or a never-sent request', async () => {
-    const calls: unknown[] = [];
-    const f = guarded({
-      fallback: (error) => {
-        calls.push(error);
-        return new Response('fallback', { status: 203 });
-      },
-    });
+    const fallback = vi.fn((_error: unknown) => new Response('fallback', { status: 203 }));
+    const f = guarded({ fallback });
     h.upstream.mode = 'reset';
     expect((await f(`${h.upstream.origin}/x`)).status).toBe(203);
-    expect((calls[0] as Error).message).toBe('fetch failed');
+    expect((fallback.mock.calls[0]![0] as Error).message).toBe('fetch failed');
 
     h.upstream.mode = { status: 404 };
     expect((await f(`${h.upstream.origin}/x`)).status).toBe(404);
@@ -193,7 +185,7 @@ describe('withBreaker(fetch): fallback', () => {
     await h.upstream.whenRequests(3);
     controller.abort();
     expect(((await pending) as Error).name).toBe('AbortError');
-    expect(calls).toHaveLength(1);
+    expect(fallback).toHaveBeenCalledTimes(1);
     expect(counts(breaker())).toMatchObject({ failure: 1, success: 1, ignored: 2, inFlight: 0 });
   });
 

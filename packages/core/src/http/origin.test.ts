@@ -3,15 +3,15 @@ import { clientAttributes, originOf, portOf } from './origin.js';
 
 describe('originOf and portOf', () => {
   it.each([
-    ['https://api.example.com/v1/users?page=2', 'https://api.example.com:443', '443'],
-    ['http://api.example.com', 'http://api.example.com:80', '80'],
-    ['http://api.example.com:80/x', 'http://api.example.com:80', '80'],
-    ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080', '8080'],
-    ['http://[::1]:3000/', 'http://[::1]:3000', '3000'],
-    ['wss://ws.example.com/feed', 'wss://ws.example.com:443', '443'],
-    ['HTTPS://User:pw@API.Example.com/', 'https://api.example.com:443', '443'],
-    ['custom://host/x', 'custom://host', undefined],
-  ])('%s → %s', (url, origin, port) => {
+    { url: 'https://api.example.com/v1/users?page=2', origin: 'https://api.example.com:443', port: '443' },
+    { url: 'http://api.example.com', origin: 'http://api.example.com:80', port: '80' },
+    { url: 'http://api.example.com:80/x', origin: 'http://api.example.com:80', port: '80' },
+    { url: 'http://127.0.0.1:8080/', origin: 'http://127.0.0.1:8080', port: '8080' },
+    { url: 'http://[::1]:3000/', origin: 'http://[::1]:3000', port: '3000' },
+    { url: 'wss://ws.example.com/feed', origin: 'wss://ws.example.com:443', port: '443' },
+    { url: 'HTTPS://User:pw@API.Example.com/', origin: 'https://api.example.com:443', port: '443' },
+    { url: 'custom://host/x', origin: 'custom://host', port: undefined },
+  ])('$url → $origin', ({ url, origin, port }) => {
     expect(originOf(new URL(url))).toBe(origin);
     expect(portOf(new URL(url))).toBe(port);
   });

@@ -10,6 +10,12 @@ function totals(w: CountWindow) {
   return { calls: w.calls, failures: w.failures, slow: w.slow };
 }
 
+/** Records `outcomes` (all at 0 ms: a count window ignores time) and returns the totals after them. */
+function totalsAfter(w: CountWindow, ...outcomes: ReadonlyArray<readonly [boolean, boolean]>) {
+  for (const [failed, slow] of outcomes) w.record(failed, slow, 0);
+  return totals(w);
+}
+
 describe('CountWindow', () => {
   it('starts empty', () => {
     expect(totals(new CountWindow(5))).toEqual({ calls: 0, failures: 0, slow: 0 });
@@ -17,37 +23,24 @@ describe('CountWindow', () => {
 
   it('keeps totals of failures and slow calls', () => {
     const w = new CountWindow(5);
-    w.record(...FAIL, 0);
-    w.record(...SLOW, 0);
-    w.record(true, true, 0);
-    w.record(...OK, 0);
-    expect(totals(w)).toEqual({ calls: 4, failures: 2, slow: 2 });
+    expect(totalsAfter(w, FAIL, SLOW, [true, true], OK)).toEqual({ calls: 4, failures: 2, slow: 2 });
   });
 
   it('drops the oldest outcome once full, wrapping around the ring', () => {
     const w = new CountWindow(3);
-    w.record(...FAIL, 0);
-    w.record(...SLOW, 0);
-    w.record(...OK, 0);
-    expect(totals(w)).toEqual({ calls: 3, failures: 1, slow: 1 });
-    w.record(...OK, 0); // drops the failure
-    expect(totals(w)).toEqual({ calls: 3, failures: 0, slow: 1 });
-    w.record(...OK, 0); // drops the slow call
-    expect(totals(w)).toEqual({ calls: 3, failures: 0, slow: 0 });
-    w.record(...FAIL, 0);
-    w.record(...FAIL, 0);
-    w.record(...FAIL, 0); // third lap of the ring
-    expect(totals(w)).toEqual({ calls: 3, failures: 3, slow: 0 });
-    w.record(...OK, 0);
-    expect(totals(w)).toEqual({ calls: 3, failures: 2, slow: 0 });
+    expect(totalsAfter(w, FAIL, SLOW, OK)).toEqual({ calls: 3, failures: 1, slow: 1 });
+    // Each OK drops the oldest: first the failure, then the slow call.
+    expect(totalsAfter(w, OK)).toEqual({ calls: 3, failures: 0, slow: 1 });
+    expect(totalsAfter(w, OK)).toEqual({ calls: 3, failures: 0, slow: 0 });
+    // The third lap of the ring.
+    expect(totalsAfter(w, FAIL, FAIL, FAIL)).toEqual({ calls: 3, failures: 3, slow: 0 });
+    expect(totalsAfter(w, OK)).toEqual({ calls: 3, failures: 2, slow: 0 });
   });
 
   it('works with a size of 1', () => {
     const w = new CountWindow(1);
-    w.record(...FAIL, 0);
-    expect(totals(w)).toEqual({ calls: 1, failures: 1, slow: 0 });
-    w.record(...SLOW, 0);
-    expect(totals(w)).toEqual({ calls: 1, failures: 0, slow: 1 });
+    expect(totalsAfter(w, FAIL)).toEqual({ calls: 1, failures: 1, slow: 0 });
+    expect(totalsAfter(w, SLOW)).toEqual({ calls: 1, failures: 0, slow: 1 });
   });
 
   it('does not expire with time', () => {

@@ -9,21 +9,21 @@ function totals(w: TimeWindow) {
 /** 1000 ms in 10 buckets of 100 ms. */
 const make = () => new TimeWindow(1000, 10);
 
+/** A {@link make} window that has recorded these calls, each `[failed, slow, at ms]`. */
+function recorded(...calls: ReadonlyArray<readonly [boolean, boolean, number]>): TimeWindow {
+  const w = make();
+  for (const [failed, slow, at] of calls) w.record(failed, slow, at);
+  return w;
+}
+
 describe('TimeWindow', () => {
   it('keeps totals of the calls in the window', () => {
-    const w = make();
-    w.record(true, false, 0);
-    w.record(false, true, 50);
-    w.record(true, true, 420);
+    const w = recorded([true, false, 0], [false, true, 50], [true, true, 420]);
     expect(totals(w)).toEqual({ calls: 3, failures: 2, slow: 2 });
   });
 
   it('drops a bucket once time has moved a whole window past it', () => {
-    const w = make();
-    w.record(true, false, 0);
-    w.record(false, false, 99);
-    w.record(true, true, 150);
-    w.record(false, false, 950);
+    const w = recorded([true, false, 0], [false, false, 99], [true, true, 150], [false, false, 950]);
     w.expire(999);
     expect(totals(w)).toEqual({ calls: 4, failures: 2, slow: 1 });
     w.expire(1000); // bucket [0, 100) leaves
@@ -67,8 +67,7 @@ describe('TimeWindow', () => {
   });
 
   it('empties on reset', () => {
-    const w = make();
-    w.record(true, true, 10);
+    const w = recorded([true, true, 10]);
     w.reset();
     expect(totals(w)).toEqual({ calls: 0, failures: 0, slow: 0 });
     w.record(false, false, 20);
@@ -76,10 +75,7 @@ describe('TimeWindow', () => {
   });
 
   it('snapshots non-empty buckets newest first with their age in buckets', () => {
-    const w = make();
-    w.record(true, false, 0);
-    w.record(false, true, 310);
-    w.record(false, false, 320);
+    const w = recorded([true, false, 0], [false, true, 310], [false, false, 320]);
     expect(w.snapshot(520)).toEqual({
       type: 'time',
       buckets: [

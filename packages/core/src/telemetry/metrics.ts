@@ -3,6 +3,7 @@ import {
   type Counter,
   type Histogram,
   type MeterProvider,
+  type MetricOptions,
   type ObservableCounter,
   type ObservableGauge,
   type ObservableUpDownCounter,
@@ -10,16 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { VERSION } from '../version.js';
 import { CallTally } from './call-tally.js';
-import {
-  DURATION_BUCKETS_S,
-  INSTRUMENTATION_SCOPE,
-  METRIC_ACTIVE_CALLS,
-  METRIC_CALL_DURATION,
-  METRIC_CALLS,
-  METRIC_FAILURE_RATE,
-  METRIC_STATUS,
-  METRIC_TRANSITIONS,
-} from './names.js';
+import * as names from './names.js';
 
 /**
  * @internal The instruments of one meter provider, shared by every breaker that emits to it. Only the
@@ -82,6 +74,33 @@ export function untrack(ref: WeakRef<StatusSource>): void {
   live.delete(ref);
 }
 
+/** What a dashboard shows beside each instrument. */
+const DESCRIPTIONS = {
+  [names.METRIC_CALLS]:
+    'Admission decisions and outcomes of calls through circuit breakers, rejections included.',
+  [names.METRIC_CALL_DURATION]: 'Duration of calls admitted by circuit breakers.',
+  [names.METRIC_TRANSITIONS]: 'Circuit breaker state changes.',
+  [names.METRIC_ACTIVE_CALLS]: 'Calls admitted by circuit breakers and not finished yet.',
+  [names.METRIC_STATUS]: 'Circuit breaker state: 1 for the current state, 0 for the others.',
+  [names.METRIC_FAILURE_RATE]:
+    'Failure rate over the breaker window (0..1), for breakers with a rate rule and enough calls.',
+} as const;
+
+/** Counts: calls, transitions, active calls, and the 0/1 status. */
+const INTEGER: MetricOptions = { valueType: ValueType.INT };
+const DURATION_BUCKETS: MetricOptions = {
+  advice: { explicitBucketBoundaries: [...names.DURATION_BUCKETS_S] },
+};
+
+/** The arguments that create instrument `name`: the name, then its unit, its description and `extra`. */
+function spec(
+  name: keyof typeof DESCRIPTIONS,
+  unit: string,
+  extra?: MetricOptions,
+): [name: string, options: MetricOptions] {
+  return [name, { unit, description: DESCRIPTIONS[name], ...extra }];
+}
+
 /**
  * @internal The instruments for `provider`, created on first use together with one batch callback that
  * reports the status of every live breaker emitting to this provider.
@@ -89,39 +108,15 @@ export function untrack(ref: WeakRef<StatusSource>): void {
 export function instrumentsFor(provider: MeterProvider): Instruments {
   const existing = byProvider.get(provider);
   if (existing !== undefined) return existing;
-  const meter = provider.getMeter(INSTRUMENTATION_SCOPE, VERSION);
+  const meter = provider.getMeter(names.INSTRUMENTATION_SCOPE, VERSION);
   const instruments: Instruments = {
     provider,
-    calls: meter.createObservableCounter(METRIC_CALLS, {
-      unit: '{call}',
-      description: 'Admission decisions and outcomes of calls through circuit breakers, rejections included.',
-      valueType: ValueType.INT,
-    }),
-    duration: meter.createHistogram(METRIC_CALL_DURATION, {
-      unit: 's',
-      description: 'Duration of calls admitted by circuit breakers.',
-      advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_S] },
-    }),
-    transitions: meter.createCounter(METRIC_TRANSITIONS, {
-      unit: '{transition}',
-      description: 'Circuit breaker state changes.',
-      valueType: ValueType.INT,
-    }),
-    activeCalls: meter.createObservableUpDownCounter(METRIC_ACTIVE_CALLS, {
-      unit: '{call}',
-      description: 'Calls admitted by circuit breakers and not finished yet.',
-      valueType: ValueType.INT,
-    }),
-    status: meter.createObservableUpDownCounter(METRIC_STATUS, {
-      unit: '1',
-      description: 'Circuit breaker state: 1 for the current state, 0 for the others.',
-      valueType: ValueType.INT,
-    }),
-    failureRate: meter.createObservableGauge(METRIC_FAILURE_RATE, {
-      unit: '1',
-      description:
-        'Failure rate over the breaker window (0..1), for breakers with a rate rule and enough calls.',
-    }),
+    calls: meter.createObservableCounter(...spec(names.METRIC_CALLS, '{call}', INTEGER)),
+    duration: meter.createHistogram(...spec(names.METRIC_CALL_DURATION, 's', DURATION_BUCKETS)),
+    transitions: meter.createCounter(...spec(names.METRIC_TRANSITIONS, '{transition}', INTEGER)),
+    activeCalls: meter.createObservableUpDownCounter(...spec(names.METRIC_ACTIVE_CALLS, '{call}', INTEGER)),
+    status: meter.createObservableUpDownCounter(...spec(names.METRIC_STATUS, '1', INTEGER)),
+    failureRate: meter.createObservableGauge(...spec(names.METRIC_FAILURE_RATE, '1')),
     tallies: new Map(),
   };
   meter.addBatchObservableCallback(

@@ -1,33 +1,21 @@
 import { context, diag, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type MemorySdk, memorySdk } from '../../../testkit/src/telemetry/memory-sdk.js';
+import { sdk2 } from '../../../testkit/src/telemetry/sdk2.js';
 import { CircuitBreaker, createTestClock, type RejectionSpans, type TestClock } from '../index.js';
 import { BreakerRegistry } from '../registry.js';
 
-class TestReader extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
-
 describe('rejectionSpans', () => {
-  let exporter: InMemorySpanExporter;
-  let tracerProvider: BasicTracerProvider;
-  let meterProvider: MeterProvider;
-  let reader: TestReader;
+  let exporter: MemorySdk['exporter'];
+  let tracerProvider: MemorySdk['tracerProvider'];
+  let meterProvider: MemorySdk['meterProvider'];
+  let reader: MemorySdk['reader'];
   let clock: TestClock;
 
   beforeEach(() => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    exporter = new InMemorySpanExporter();
-    tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    reader = new TestReader();
-    meterProvider = new MeterProvider({ readers: [reader] });
+    ({ exporter, tracerProvider, meterProvider, reader } = memorySdk(sdk2));
     clock = createTestClock();
   });
   afterEach(async () => {
