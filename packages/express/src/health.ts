@@ -2,8 +2,6 @@ import { type BreakerHealthOptions, healthReport, resolveHealthOptions } from '@
 import type { RequestHandler } from 'express';
 import { sendJson } from './respond.js';
 
-export type { BreakerHealthBody, BreakerHealthOptions } from '@tripswitch/core/http';
-
 /**
  * Creates a handler that reports every breaker of a registry as a `BreakerHealthBody`, for a health
  * or status endpoint.

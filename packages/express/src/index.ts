@@ -1,11 +1,9 @@
-// The guard every error handler near a breaker needs, so an app need not import the core for it.
+// The core's guard every error handler near a breaker needs, and the types of the adapter's answers and
+// options, so an app need not import the core for them.
 export { type CircuitOpenError, isCircuitOpenError } from '@tripswitch/core';
-export { type BreakerHealthBody, type BreakerHealthOptions, breakerHealth } from './health.js';
+export type { BreakerHealthBody, BreakerHealthOptions, RejectionBody } from '@tripswitch/core/http';
+export { breakerHealth } from './health.js';
 export { type BreakerMiddleware, breaker } from './middleware.js';
 export type { BreakerMiddlewareOptions } from './options.js';
-export type { HttpCircuitOpenError, RejectionBody } from './respond.js';
-export {
-  type BreakerStatusPage,
-  type BreakerStatusPageOptions,
-  breakerStatusPage,
-} from './status-page.js';
+export type { HttpCircuitOpenError } from './respond.js';
+export { type BreakerStatusPage, type BreakerStatusPageOptions, breakerStatusPage } from './status-page.js';

@@ -5,8 +5,6 @@ import {
   rejectionResponse,
 } from '@tripswitch/core/http';
 
-export type { RejectionBody } from '@tripswitch/core/http';
-
 /**
  * The `CircuitOpenError` passed to `next` with `rejectWith: 'error'`: `status`, `statusCode` and
  * `headers` are what Express's default error handler (and most others) read.

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { listen } from '@tripswitch/testkit';
+import { type FrameworkMajor, frameworkMajors } from '@tripswitch/testkit/framework-majors';
 import { describeServerAdapter } from '@tripswitch/testkit/server-suite';
 import type {
   Exchange,
@@ -13,6 +14,7 @@ import { breaker } from './middleware.js';
 import type { BreakerMiddlewareOptions } from './options.js';
 
 const require = createRequire(import.meta.url);
+type ExpressModule = typeof import('express');
 
 function exchange(req: Request, res: Response, next: NextFunction): Exchange {
   return {
@@ -36,10 +38,10 @@ function middlewareOptions(o: SuiteBreakerOptions): BreakerMiddlewareOptions {
 }
 
 /** The suite's driver for `@tripswitch/express` on one Express major. */
-function expressDriver(express: typeof import('express'), major: number): ServerSuiteDriver {
+function expressDriver({ module: express, ...framework }: FrameworkMajor<ExpressModule>): ServerSuiteDriver {
   return {
-    label: `Express ${major}`,
-    asyncHandlerErrors: major >= 5,
+    ...framework,
+    asyncHandlerErrors: framework.major >= 5,
     async serve(spec) {
       const app = express();
       const errors: unknown[] = [];
@@ -72,4 +74,6 @@ function expressDriver(express: typeof import('express'), major: number): Server
   };
 }
 
-for (const major of [4, 5]) describeServerAdapter(expressDriver(require(`express${major}`), major));
+for (const express of frameworkMajors<ExpressModule>(require, 'express', 'Express', [4, 5])) {
+  describeServerAdapter(expressDriver(express));
+}

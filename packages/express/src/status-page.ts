@@ -1,16 +1,20 @@
-import { createStatusPage, type StatusPageOptions } from '@tripswitch/core/status-page';
+import type { StatusPage, StatusPageOptions, StatusPageStreams } from '@tripswitch/core/status-page';
+import { adaptStatusPage } from '@tripswitch/core/status-page';
 import type { Request, RequestHandler } from 'express';
 
 /** Options of {@link breakerStatusPage}; `authorize` is given the Express request. */
 export type BreakerStatusPageOptions = StatusPageOptions<Request>;
 
 /** The handler {@link breakerStatusPage} returns, with what a graceful shutdown needs. */
-export type BreakerStatusPage = RequestHandler & {
-  /** Live streams right now (one per open page). */
-  readonly clients: number;
-  /** Ends every live stream: `server.close()` waits for open streams, so call it first on shutdown. */
-  closeStreams(): void;
-};
+export type BreakerStatusPage = RequestHandler & StatusPageStreams;
+
+/** The page as an Express handler, which passes every request it does not answer on. */
+function handlerOf(page: StatusPage<Request>): RequestHandler {
+  // req.url is relative to the mount path, which is what the page's relative URLs need.
+  return function tripswitchStatusPage(req, res, next) {
+    if (page.handle(req, res, req.url, req) === false) next();
+  };
+}
 
 /**
  * Creates a handler that serves the live status page of a registry's breakers at `<basePath>/` (its
@@ -26,13 +30,5 @@ export type BreakerStatusPage = RequestHandler & {
  * ```
  */
 export function breakerStatusPage(options?: BreakerStatusPageOptions): BreakerStatusPage {
-  const page = createStatusPage<Request>(options);
-  // req.url is relative to the mount path, which is what the page's relative URLs need.
-  const handler: RequestHandler = function tripswitchStatusPage(req, res, next) {
-    if (page.handle(req, res, req.url, req) === false) next();
-  };
-  return Object.defineProperties(handler, {
-    clients: { get: () => page.clients },
-    closeStreams: { value: () => page.closeStreams() },
-  }) as BreakerStatusPage;
+  return adaptStatusPage(options, handlerOf);
 }

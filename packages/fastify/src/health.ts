@@ -1,8 +1,6 @@
 import { type BreakerHealthOptions, healthReport, resolveHealthOptions } from '@tripswitch/core/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export type { BreakerHealthBody, BreakerHealthOptions } from '@tripswitch/core/http';
-
 /**
  * Creates a route handler that reports every breaker of a registry as a `BreakerHealthBody`, for a health
  * or status endpoint: 200, or 503 while a breaker is open and `failWhenOpen` is set.

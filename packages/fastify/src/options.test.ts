@@ -23,6 +23,11 @@ describe('resolvePluginOptions', () => {
     expect(o.defaults).toMatchObject({ registry, rejectWith: 'error', core: { failureThreshold: 3 } });
   });
 
+  it('accepts a registry by shape, as one from another copy of the core would be', () => {
+    const registry = { get: () => undefined, snapshot: () => ({}) };
+    expect(resolvePluginOptions({ registry } as never).defaults.registry).toBe(registry);
+  });
+
   it('throws naming the option and the value', () => {
     expect(() => resolvePluginOptions({ allRoutes: 'yes' } as never)).toThrow(
       new TypeError('allRoutes must be a boolean, got "yes"'),

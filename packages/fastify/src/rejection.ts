@@ -7,8 +7,6 @@ import {
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { ResolvedRouteOptions } from './options.js';
 
-export type { RejectionBody } from '@tripswitch/core/http';
-
 /**
  * The `CircuitOpenError` passed to Fastify's error handler with `rejectWith: 'error'`: Fastify's default
  * handler answers with its `statusCode` (503) and sets its `headers` (`Retry-After`).

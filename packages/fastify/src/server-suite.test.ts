@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { type FrameworkMajor, frameworkMajors } from '@tripswitch/testkit/framework-majors';
 import { describeServerAdapter } from '@tripswitch/testkit/server-suite';
 import type {
   Exchange,
@@ -58,9 +59,9 @@ async function addRoute(scope: FastifyInstance, r: SuiteRoute, prefixes: readonl
 }
 
 /** The suite's driver for `@tripswitch/fastify` on one Fastify major. */
-function fastifyDriver(Fastify: FastifyFactory, major: number): ServerSuiteDriver {
+function fastifyDriver({ module: Fastify, ...framework }: FrameworkMajor<FastifyFactory>): ServerSuiteDriver {
   return {
-    label: `Fastify ${major}`,
+    ...framework,
     asyncHandlerErrors: true,
     async serve(spec) {
       const app = Fastify({ forceCloseConnections: true });
@@ -86,4 +87,6 @@ function fastifyDriver(Fastify: FastifyFactory, major: number): ServerSuiteDrive
   };
 }
 
-for (const major of [4, 5]) describeServerAdapter(fastifyDriver(require(`fastify${major}`), major));
+for (const fastify of frameworkMajors<FastifyFactory>(require, 'fastify', 'Fastify', [4, 5])) {
+  describeServerAdapter(fastifyDriver(fastify));
+}

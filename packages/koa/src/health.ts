@@ -1,8 +1,6 @@
 import { type BreakerHealthOptions, healthReport, resolveHealthOptions } from '@tripswitch/core/http';
 import type { Middleware } from 'koa';
 
-export type { BreakerHealthBody, BreakerHealthOptions } from '@tripswitch/core/http';
-
 /**
  * Creates a middleware that answers with every breaker of a registry as a `BreakerHealthBody`, for a
  * health or status endpoint.

@@ -1,60 +1,37 @@
 import { createRequire } from 'node:module';
 import type { Router as RouterClass } from '@koa/router';
-import { BreakerRegistry, createTestClock, isCircuitOpenError } from '@tripswitch/core';
+import { useServerHarness } from '@tripswitch/testkit/server-harness';
 import type Koa from 'koa';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { breaker } from './middleware.js';
-import { listen, type TestServer } from './test-support.js';
+import { listen, recordErrors, type TestServer } from './test-support.js';
 
-// What every server adapter does is in the testkit's server suite (server-suite.test.ts); these are Koa's own.
+// What every server adapter does is in the testkit's suites (server-suite.test.ts, options.test.ts);
+// these are Koa's own.
 const require = createRequire(import.meta.url);
 const Router = require('@koa/router') as typeof RouterClass;
-const versions: Array<[string, number]> = [
-  ['koa2', 2],
-  ['koa3', 3],
-];
 
-describe.each(versions)('breaker() on %s', (pkg, major) => {
+describe.each(['koa2', 'koa3'])('breaker() on %s', (pkg) => {
   const KoaApp = require(pkg) as typeof Koa;
-  let registry: BreakerRegistry;
-  let servers: TestServer[];
+  const h = useServerHarness<TestServer>();
   /** Errors seen by an outer error-handling middleware (which rethrows them to Koa). */
-  let caught: unknown[];
-
+  const caught: unknown[] = [];
   beforeEach(() => {
-    registry = new BreakerRegistry();
-    servers = [];
-    caught = [];
-  });
-  afterEach(async () => {
-    await Promise.all(servers.map((s) => s.close()));
+    caught.length = 0;
   });
 
   /** A Koa app with an outer middleware that records thrown errors, then the router. */
   async function serve(router: RouterClass, before?: Koa.Middleware): Promise<string> {
     const app = new KoaApp();
     app.silent = true;
-    app.use(async (_ctx, next) => {
-      try {
-        await next();
-      } catch (error) {
-        caught.push(error);
-        throw error;
-      }
-    });
+    app.use(recordErrors(caught));
     if (before !== undefined) app.use(before);
     app.use(router.routes());
-    const server = await listen(app.callback());
-    servers.push(server);
-    return server.url;
+    return h.started(await listen(app.callback())).url;
   }
 
-  it(`runs on Koa ${major}`, () => {
-    expect((require(`${pkg}/package.json`) as { version: string }).version.split('.')[0]).toBe(String(major));
-  });
-
   it('throws a TypeError when there is neither a route nor a name', async () => {
-    const url = await serve(new Router(), breaker({ registry }));
+    const url = await serve(new Router(), breaker({ registry: h.registry }));
     expect((await fetch(`${url}/anything`)).status).toBe(500);
     expect(caught[0]).toBeInstanceOf(TypeError);
     // It says why, and what to do: app.use(breaker()) outside a router has no route to name the breaker.
@@ -62,21 +39,13 @@ describe.each(versions)('breaker() on %s', (pkg, major) => {
       'breaker() without a name must be used on a @koa/router route (router.get(path, breaker(), handler)); ' +
         'on GET /anything no route matched, as with app.use(breaker()): pass { name } to share one breaker',
     );
-    expect(registry.size).toBe(0);
-  });
-
-  it('re-exports isCircuitOpenError from the core, so error handlers need not import it', async () => {
-    expect((await import('./index.js')).isCircuitOpenError).toBe(isCircuitOpenError);
-  });
-
-  it('returns a named function', () => {
-    expect(breaker({ registry }).name).toBe('tripswitchBreaker');
+    expect(h.registry.size).toBe(0);
   });
 
   it("exposes the rejection's message through Koa's error handling with rejectWith: 'error'", async () => {
-    registry.get('GET /x', { clock: createTestClock() }).openFor(5_000);
+    h.registry.get('GET /x', { clock: h.clock }).openFor(5_000);
     const router = new Router();
-    router.get('/x', breaker({ registry, rejectWith: 'error' }), (ctx) => {
+    router.get('/x', breaker({ registry: h.registry, rejectWith: 'error' }), (ctx) => {
       ctx.body = 'never';
     });
     const url = await serve(router);

@@ -4,8 +4,6 @@ import {
   toHttpError as coreToHttpError,
 } from '@tripswitch/core/http';
 
-export type { RejectionBody } from '@tripswitch/core/http';
-
 /**
  * The `CircuitOpenError` thrown with `rejectWith: 'error'`: `status`, `expose` and `headers` are what
  * Koa's error handling reads (`expose` also keeps Koa from logging it as a server error).

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Router as RouterClass } from '@koa/router';
 import { deferred, listen } from '@tripswitch/testkit';
+import { type FrameworkMajor, frameworkMajors } from '@tripswitch/testkit/framework-majors';
 import { describeServerAdapter } from '@tripswitch/testkit/server-suite';
 import type {
   Exchange,
@@ -11,6 +12,7 @@ import type Koa from 'koa';
 import { breakerHealth } from './health.js';
 import { breaker } from './middleware.js';
 import type { BreakerMiddlewareOptions } from './options.js';
+import { recordErrors } from './test-support.js';
 
 const require = createRequire(import.meta.url);
 const Router = require('@koa/router') as typeof RouterClass;
@@ -45,23 +47,16 @@ function middlewareOptions(o: SuiteBreakerOptions): BreakerMiddlewareOptions {
 }
 
 /** The suite's driver for `@tripswitch/koa` on one Koa major, routed by `@koa/router`. */
-function koaDriver(KoaApp: typeof Koa, major: number): ServerSuiteDriver {
+function koaDriver({ module: KoaApp, ...framework }: FrameworkMajor<typeof Koa>): ServerSuiteDriver {
   return {
-    label: `Koa ${major}`,
+    ...framework,
     asyncHandlerErrors: true,
     async serve(spec) {
       const app = new KoaApp();
       app.silent = true;
       const errors: unknown[] = [];
       // Records what reaches error handling and leaves the answer to Koa's own.
-      app.use(async (_ctx, next) => {
-        try {
-          await next();
-        } catch (error) {
-          errors.push(error);
-          throw error;
-        }
-      });
+      app.use(recordErrors(errors));
       const before = spec.before;
       if (before !== undefined) {
         app.use(async (ctx, next) => {
@@ -99,4 +94,5 @@ function koaDriver(KoaApp: typeof Koa, major: number): ServerSuiteDriver {
   };
 }
 
-for (const major of [2, 3]) describeServerAdapter(koaDriver(require(`koa${major}`), major));
+for (const koa of frameworkMajors<typeof Koa>(require, 'koa', 'Koa', [2, 3]))
+  describeServerAdapter(koaDriver(koa));

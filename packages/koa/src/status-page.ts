@@ -1,16 +1,23 @@
-import { createStatusPage, type StatusPageOptions } from '@tripswitch/core/status-page';
+import type { StatusPage, StatusPageOptions, StatusPageStreams } from '@tripswitch/core/status-page';
+import { adaptStatusPage } from '@tripswitch/core/status-page';
 import type { Context, Middleware } from 'koa';
 
 /** Options of {@link breakerStatusPage}; `authorize` is given the Koa context (`ctx.state.user`, …). */
 export type BreakerStatusPageOptions = StatusPageOptions<Context>;
 
 /** The middleware {@link breakerStatusPage} returns, with what a graceful shutdown needs. */
-export type BreakerStatusPage = Middleware & {
-  /** Live streams right now (one per open page). */
-  readonly clients: number;
-  /** Ends every live stream: `server.close()` waits for open streams, so call it first on shutdown. */
-  closeStreams(): void;
-};
+export type BreakerStatusPage = Middleware & StatusPageStreams;
+
+/** The page as a Koa middleware, which passes every request it does not answer on. */
+function middlewareOf(page: StatusPage<Context>): Middleware {
+  return async function tripswitchStatusPage(ctx, next) {
+    const answered = page.handle(ctx.req, ctx.res, ctx.url, ctx);
+    if (answered === false) return next();
+    // The page writes its answers (and the event stream) to the response itself.
+    ctx.respond = false;
+    await answered;
+  };
+}
 
 /**
  * Creates a middleware that serves the live status page of a registry's breakers at `<basePath>/` (its
@@ -26,16 +33,5 @@ export type BreakerStatusPage = Middleware & {
  * ```
  */
 export function breakerStatusPage(options?: BreakerStatusPageOptions): BreakerStatusPage {
-  const page = createStatusPage<Context>(options);
-  const middleware: Middleware = async function tripswitchStatusPage(ctx, next) {
-    const answered = page.handle(ctx.req, ctx.res, ctx.url, ctx);
-    if (answered === false) return next();
-    // The page writes its answers (and the event stream) to the response itself.
-    ctx.respond = false;
-    await answered;
-  };
-  return Object.defineProperties(middleware, {
-    clients: { get: () => page.clients },
-    closeStreams: { value: () => page.closeStreams() },
-  }) as BreakerStatusPage;
+  return adaptStatusPage(options, middlewareOf);
 }

@@ -48,28 +48,23 @@ describe.skipIf('skip' in server)('coordination telemetry with the real OpenTele
       };
     });
     const [a, b] = sdks as [(typeof sdks)[0], (typeof sdks)[0]];
-    fleet = [
-      ...(await startFleet(
-        redis.url,
-        1,
-        { failureThreshold: 1, resetTimeout: 60_000 },
-        {
-          instanceId: 'replica-a',
-          meterProvider: a.meterProvider,
-        },
-        () => ({ tracerProvider: a.tracerProvider, meterProvider: a.meterProvider }),
-      )),
-      ...(await startFleet(
-        redis.url,
-        1,
-        { failureThreshold: 1, resetTimeout: 60_000 },
-        {
-          instanceId: 'replica-b',
-          meterProvider: b.meterProvider,
-        },
-        () => ({ tracerProvider: b.tracerProvider, meterProvider: b.meterProvider }),
-      )),
-    ];
+    // One replica per startFleet call, as each has its own SDK (coordinate()'s meterProvider is per call).
+    fleet = [];
+    for (const [sdk, instanceId] of [
+      [a, 'replica-a'],
+      [b, 'replica-b'],
+    ] as const) {
+      const { tracerProvider, meterProvider } = sdk;
+      fleet.push(
+        ...(await startFleet(
+          redis.url,
+          1,
+          { failureThreshold: 1, resetTimeout: 60_000 },
+          { instanceId, meterProvider },
+          () => ({ tracerProvider, meterProvider }),
+        )),
+      );
+    }
     const [ra, rb] = fleet as [Replica, Replica];
     await callOnce(ra, { up: false });
     expect(await driveUntil([], { up: true }, 2000, () => rb.breaker.getMetrics().state === 'open')).toBe(

@@ -1,5 +1,6 @@
-import { BreakerRegistry, createTestClock, type TestClock } from '@tripswitch/core';
+import type { BreakerRegistry, TestClock } from '@tripswitch/core';
 import { afterEach, beforeEach } from 'vitest';
+import { useServerHarness } from './server-harness.js';
 import { startUpstream, type Upstream } from './upstream.js';
 
 /** What each test of a client adapter gets afresh from {@link useClientHarness}. */
@@ -14,28 +15,18 @@ export interface ClientHarness {
 
 /** Registers hooks that start an upstream, a registry and a test clock before each test, and stop them after. */
 export function useClientHarness(): ClientHarness {
+  const harness = useServerHarness<Upstream>();
   let upstream: Upstream | undefined;
-  let registry = new BreakerRegistry();
-  let clock = createTestClock();
   beforeEach(async () => {
-    upstream = await startUpstream();
-    registry = new BreakerRegistry();
-    clock = createTestClock();
+    upstream = harness.started(await startUpstream());
   });
-  afterEach(async () => {
-    await upstream?.close();
+  afterEach(() => {
     upstream = undefined;
   });
-  return {
-    get upstream() {
+  return Object.defineProperty(harness, 'upstream', {
+    get() {
       if (upstream === undefined) throw new Error('the upstream runs only inside a test');
       return upstream;
     },
-    get registry() {
-      return registry;
-    },
-    get clock() {
-      return clock;
-    },
-  };
+  }) as typeof harness & ClientHarness;
 }

@@ -15,7 +15,7 @@ import { counts } from './breaker-counts.js';
 import { useClientHarness } from './client-harness.js';
 import { rejectionOf } from './rejection-of.js';
 import { seededRandom } from './seeded-random.js';
-import { closedPort, startUpstream } from './upstream.js';
+import { closedPort, startUpstream, type UpstreamMode } from './upstream.js';
 
 /** What the suite asks of one request; the driver maps it onto its client. */
 export interface SuiteRequest {
@@ -91,6 +91,18 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       breaker.on('stateChange', (event) => transitions.push(event));
       return { options, breaker };
     };
+    /**
+     * A client whose breaker one failure has opened and the clock has just made half_open, with one trial
+     * slot; the upstream answers `mode` from then on.
+     */
+    async function halfOpenClient(mode: UpstreamMode): Promise<ClientUnderTest> {
+      const http = client({ failureThreshold: 1, resetTimeout: 1000, halfOpenMaxCalls: 1 });
+      h.upstream.mode = { status: 500 };
+      await http.send(url());
+      h.clock.advance(1000);
+      h.upstream.mode = mode;
+      return http;
+    }
     const settle = (promise: Promise<unknown>) =>
       promise.then(
         (status) => status,
@@ -199,11 +211,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
       });
 
       it('half_open with halfOpenMaxCalls 1: of 20 concurrent requests exactly one is sent', async () => {
-        const http = client({ failureThreshold: 1, resetTimeout: 1000, halfOpenMaxCalls: 1 });
-        h.upstream.mode = { status: 500 };
-        await http.send(url());
-        h.clock.advance(1000);
-        h.upstream.mode = { status: 200, delayMs: 30 };
+        const http = await halfOpenClient({ status: 200, delayMs: 30 });
         const before = h.upstream.requests;
 
         const results = await Promise.allSettled(Array.from({ length: 20 }, () => http.send(url())));
@@ -371,57 +379,60 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
         expect(breaker.state).toBe('closed');
       }
 
-      it('opens for the seconds a 503 asks for, with reason retry_after', async () => {
-        const { options, breaker } = watched({});
-        const http = client(options);
-        h.upstream.mode = { status: 503, headers: { 'retry-after': '120' } };
-        await http.send(url());
-        expect(transitions).toEqual([{ from: 'closed', to: 'open', reason: 'retry_after' }]);
-        await expectOpenFor(http, breaker, 120_000);
-      });
-
-      it('opens for the seconds a 429 asks for', async () => {
-        const { options, breaker } = watched({});
-        const http = client(options);
-        h.upstream.mode = { status: 429, headers: { 'retry-after': '7' } };
-        await http.send(url());
-        await expectOpenFor(http, breaker, 7000);
-      });
-
-      it("opens until an HTTP date, measured against the response's Date header", async () => {
-        const { options, breaker } = watched({});
-        const http = client(options);
-        // A server clock far from ours: only the difference between the two headers matters.
-        const served = Date.UTC(2030, 5, 1, 8, 0, 0);
-        h.upstream.mode = {
-          status: 503,
-          headers: {
-            date: new Date(served).toUTCString(),
-            'retry-after': new Date(served + 90_000).toUTCString(),
+      // A server clock far from ours for the HTTP date: only the difference between the two headers matters.
+      const served = Date.UTC(2030, 5, 1, 8, 0, 0);
+      for (const { name, core, mode, reason, ms } of [
+        {
+          name: 'opens for the seconds a 503 asks for, with reason retry_after',
+          core: {},
+          mode: { status: 503, headers: { 'retry-after': '120' } },
+          reason: 'retry_after',
+          ms: 120_000,
+        },
+        {
+          name: 'opens for the seconds a 429 asks for',
+          core: {},
+          mode: { status: 429, headers: { 'retry-after': '7' } },
+          reason: 'retry_after',
+          ms: 7000,
+        },
+        {
+          name: "opens until an HTTP date, measured against the response's Date header",
+          core: {},
+          mode: {
+            status: 503,
+            headers: {
+              date: new Date(served).toUTCString(),
+              'retry-after': new Date(served + 90_000).toUTCString(),
+            },
           },
-        };
-        await http.send(url());
-        expect(transitions.map((t) => t.reason)).toEqual(['retry_after']);
-        await expectOpenFor(http, breaker, 90_000);
-      });
-
-      it('outlasts resetTimeout when the same failure also trips the breaker', async () => {
-        const { options, breaker } = watched({ failureThreshold: 1, resetTimeout: 1000 });
-        const http = client(options);
-        h.upstream.mode = { status: 503, headers: { 'retry-after': '60' } };
-        await http.send(url());
-        expect(transitions.map((t) => t.reason)).toEqual(['consecutive_failures']);
-        await expectOpenFor(http, breaker, 60_000);
-      });
-
-      it('keeps a longer resetTimeout when the same failure trips the breaker (never shortens)', async () => {
-        const { options, breaker } = watched({ failureThreshold: 1, resetTimeout: 60_000 });
-        const http = client(options);
-        h.upstream.mode = { status: 503, headers: { 'retry-after': '5' } };
-        await http.send(url());
-        expect(transitions.map((t) => t.reason)).toEqual(['consecutive_failures']);
-        await expectOpenFor(http, breaker, 60_000);
-      });
+          reason: 'retry_after',
+          ms: 90_000,
+        },
+        {
+          name: 'outlasts resetTimeout when the same failure also trips the breaker',
+          core: { failureThreshold: 1, resetTimeout: 1000 },
+          mode: { status: 503, headers: { 'retry-after': '60' } },
+          reason: 'consecutive_failures',
+          ms: 60_000,
+        },
+        {
+          name: 'keeps a longer resetTimeout when the same failure trips the breaker (never shortens)',
+          core: { failureThreshold: 1, resetTimeout: 60_000 },
+          mode: { status: 503, headers: { 'retry-after': '5' } },
+          reason: 'consecutive_failures',
+          ms: 60_000,
+        },
+      ]) {
+        it(name, async () => {
+          const { options, breaker } = watched(core);
+          const http = client(options);
+          h.upstream.mode = mode;
+          await http.send(url());
+          expect(transitions).toEqual([{ from: 'closed', to: 'open', reason }]);
+          await expectOpenFor(http, breaker, ms);
+        });
+      }
 
       it('re-opens from half_open for the stated time when the trial gets a Retry-After', async () => {
         const { options, breaker } = watched({ failureThreshold: 1, resetTimeout: 1000 });
@@ -476,11 +487,7 @@ export function describeClientAdapter(driver: ClientAdapterDriver): void {
 
     describe('permits are settled exactly once', () => {
       it('when a half_open trial is aborted: its slot is freed for the next trial', async () => {
-        const http = client({ failureThreshold: 1, resetTimeout: 1000, halfOpenMaxCalls: 1 });
-        h.upstream.mode = { status: 500 };
-        await http.send(url());
-        h.clock.advance(1000);
-        h.upstream.mode = { status: 200, delayMs: 1000 };
+        const http = await halfOpenClient({ status: 200, delayMs: 1000 });
         const controller = new AbortController();
         const trial = settle(http.send(url(), { signal: controller.signal }));
         await h.upstream.whenRequests(2);

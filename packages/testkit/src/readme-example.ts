@@ -1,15 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { transform } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
 
 /**
  * The example every server adapter's README opens with (a ```js block starting `// app.mjs`), run as
  * the README says and checked against what its console block shows: three 502s from `/users/bad` trip
  * the route's breaker, `/users/42` then gets the 503 with `Retry-After: 10` and the JSON body,
  * `/orders` keeps working, and `/health/breakers` says DEGRADED with the route's breaker open. The app listens on `PORT` (0 here)
- * and prints `listening on <url>`.
+ * and prints `listening on <url>`. The README's ```ts programs (the status page example) run too: each
+ * serves `GET /users/:id` beside the page and prints the route's breaker from `snapshot.json`.
  *
  * @param packageDir - the adapter's folder: the app file is written there, so its imports resolve as
  *   they do for a user of the package.
@@ -57,5 +62,20 @@ export function describeServerReadmeExample(packageDir: URL): void {
       expect(body.status).toBe('DEGRADED');
       expect(body.breakers['GET /users/:id']?.state).toBe('open');
     }, 30_000); // a child process and a few requests: seconds on a loaded machine
+
+    it('runs its ```ts programs, which print the route’s breaker from the status page', async () => {
+      const programs = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+        .map((m) => m[1] as string)
+        .filter((code) => /from '@tripswitch\//.test(code));
+      expect(programs.length).toBeGreaterThanOrEqual(1);
+      for (const [i, code] of programs.entries()) {
+        const { code: js } = await transform(code, { loader: 'ts', format: 'esm', target: 'node20' });
+        const file = join(dir, `program-${i + 1}.mjs`);
+        writeFileSync(file, js);
+        const { stdout, stderr } = await run(process.execPath, [file], { timeout: 20_000 });
+        expect(stderr).toBe('');
+        expect(stdout).toContain('GET /users/:id: closed');
+      }
+    }, 30_000);
   });
 }

@@ -77,6 +77,10 @@ export interface SuiteServer {
 export interface ServerSuiteDriver {
   /** Shown in the test names, e.g. `Express 5`. */
   readonly label: string;
+  /** The framework major this driver is for. */
+  readonly major: number;
+  /** The version of the framework the driver loaded: the suite checks that it is of `major`. */
+  readonly version: string;
   /** False where a rejected promise from a handler never reaches the framework (Express 4). */
   readonly asyncHandlerErrors: boolean;
   /** Serves `app` on port 0 of 127.0.0.1 with the framework's default error handling. */

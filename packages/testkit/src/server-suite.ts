@@ -1,16 +1,11 @@
 import { request } from 'node:http';
-import {
-  BreakerRegistry,
-  createTestClock,
-  isCallTimeoutError,
-  isCircuitOpenError,
-  type TestClock,
-} from '@tripswitch/core';
+import { type BreakerRegistry, isCallTimeoutError, isCircuitOpenError } from '@tripswitch/core';
 import type { BreakerHealthBody } from '@tripswitch/core/http';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deferred } from './deferred.js';
 import { fetchText as get } from './fetch-text.js';
 import { nextEvent } from './next-event.js';
+import { useServerHarness } from './server-harness.js';
 import type {
   ServerSuiteDriver,
   SuiteApp,
@@ -34,22 +29,10 @@ import type {
  */
 export function describeServerAdapter(driver: ServerSuiteDriver): void {
   describe(`server adapter suite on ${driver.label}`, () => {
-    let registry: BreakerRegistry;
-    let clock: TestClock;
-    let servers: SuiteServer[];
-
-    beforeEach(() => {
-      registry = new BreakerRegistry();
-      clock = createTestClock();
-      servers = [];
-    });
-    afterEach(async () => {
-      await Promise.all(servers.map((s) => s.close()));
-    });
-
+    const h = useServerHarness<SuiteServer>();
     const opts = (extra: Partial<SuiteBreakerOptions> = {}): SuiteBreakerOptions => ({
-      registry,
-      clock,
+      registry: h.registry,
+      clock: h.clock,
       ...extra,
     });
     const route = (
@@ -59,14 +42,16 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       extra: Partial<SuiteRoute> = {},
     ): SuiteRoute => ({ method: 'GET', path, breaker, handler, ...extra });
     async function serve(app: SuiteApp): Promise<SuiteServer> {
-      const server = await driver.serve(app);
-      servers.push(server);
-      return server;
+      return h.started(await driver.serve(app));
     }
     const answer =
       (status: number, body = String(status)): SuiteHandler =>
       (x) =>
         x.send(status, body);
+
+    it(`runs on ${driver.label}`, () => {
+      expect(driver.version.split('.')[0]).toBe(String(driver.major));
+    });
 
     describe('naming', () => {
       it('gives each route its own breaker: /a failing opens only GET /a', async () => {
@@ -80,8 +65,8 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
         expect((await get(`${url}/a`)).status).toBe(500);
         expect((await get(`${url}/a`)).status).toBe(503);
         expect(await get(`${url}/b`)).toMatchObject({ status: 200, text: 'b' });
-        expect(registry.snapshot()['GET /a']?.state).toBe('open');
-        expect(registry.snapshot()['GET /b']?.state).toBe('closed');
+        expect(h.registry.snapshot()['GET /a']?.state).toBe('open');
+        expect(h.registry.snapshot()['GET /b']?.state).toBe('closed');
       });
 
       it('shares one breaker between the values of a parameterised route', async () => {
@@ -93,7 +78,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
         const rejected = await get(`${url}/users/3`);
         expect(rejected.status).toBe(503);
         expect(rejected.json()).toMatchObject({ breaker: 'GET /users/:id' });
-        expect(Object.keys(registry.snapshot())).toEqual(['GET /users/:id']);
+        expect(Object.keys(h.registry.snapshot())).toEqual(['GET /users/:id']);
       });
 
       it('names a route under nested prefixes by its full template', async () => {
@@ -101,7 +86,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
           routes: [route('/:id/orders', answer(200, 'orders'), opts(), { prefixes: ['/api', '/users'] })],
         });
         expect((await get(`${url}/api/users/7/orders`)).text).toBe('orders');
-        expect(Object.keys(registry.snapshot())).toEqual(['GET /api/users/:id/orders']);
+        expect(Object.keys(h.registry.snapshot())).toEqual(['GET /api/users/:id/orders']);
       });
 
       it('gives one set of breaker options on two routes two breakers', async () => {
@@ -111,7 +96,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
         });
         await get(`${url}/x`);
         await get(`${url}/y`, { method: 'POST' });
-        expect(Object.keys(registry.snapshot())).toEqual(['GET /x', 'POST /y']);
+        expect(Object.keys(h.registry.snapshot())).toEqual(['GET /x', 'POST /y']);
       });
 
       it('shares one breaker between routes given the same name', async () => {
@@ -126,9 +111,43 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       });
     });
 
+    describe('options', () => {
+      it('treats null options as not given: the route names the breaker, the defaults apply', async () => {
+        const nulls = { name: null, rejectWith: null, failureThreshold: null, deadline: null } as never;
+        const { url } = await serve({
+          routes: [route('/x', answer(500), opts(nulls))],
+          health: { '/health': { registry: h.registry, failWhenOpen: null } as never },
+        });
+        for (let i = 0; i < 5; i++) expect((await get(`${url}/x`)).status).toBe(500);
+        const rejected = await get(`${url}/x`);
+        expect(rejected.status).toBe(503);
+        expect(rejected.json()).toMatchObject({ error: 'circuit_open', breaker: 'GET /x' });
+        const health = await get(`${url}/health`);
+        expect(health.status).toBe(200);
+        expect(health.json()).toMatchObject({ status: 'DEGRADED' });
+      });
+
+      it('uses a registry from another copy of the core: it is checked by shape, not by class', async () => {
+        const real = h.registry;
+        const foreign = { get: real.get.bind(real), snapshot: real.snapshot.bind(real) };
+        const registry = foreign as unknown as BreakerRegistry;
+        const { url } = await serve({
+          routes: [route('/x', answer(500), opts({ registry, failureThreshold: 1 }))],
+          health: { '/health': { registry } },
+        });
+        expect((await get(`${url}/x`)).status).toBe(500);
+        expect((await get(`${url}/x`)).status).toBe(503);
+        expect(real.get('GET /x').getMetrics()).toMatchObject({ state: 'open', failureCount: 1 });
+        expect((await get(`${url}/health`)).json()).toMatchObject({
+          status: 'DEGRADED',
+          breakers: { 'GET /x': { state: 'open' } },
+        });
+      });
+    });
+
     describe('outcomes', () => {
       it('counts a 5xx response as a failure, with the status as the error', async () => {
-        const b = registry.get('GET /x', { clock });
+        const b = h.registry.get('GET /x', { clock: h.clock });
         const { url } = await serve({ routes: [route('/x', answer(503, 'down'))] });
         const failed = nextEvent(b, 'failure');
         expect((await get(`${url}/x`)).status).toBe(503);
@@ -137,7 +156,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       });
 
       it('counts 2xx and 4xx responses as successes', async () => {
-        const b = registry.get('GET /x', { clock });
+        const b = h.registry.get('GET /x', { clock: h.clock });
         const { url } = await serve({ routes: [route('/x', (x) => x.send(Number(x.query('s'))))] });
         for (const s of [200, 404]) {
           const succeeded = nextEvent(b, 'success');
@@ -167,7 +186,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       ];
       for (const [kind, handler, runs] of throwers) {
         it.runIf(runs)(`counts an error as a failure when ${kind}, with the error itself`, async () => {
-          const b = registry.get('GET /x', { clock });
+          const b = h.registry.get('GET /x', { clock: h.clock });
           const boom = new Error('boom');
           const server = await serve({ routes: [route('/x', handler(boom))] });
           const failed = nextEvent(b, 'failure');
@@ -179,7 +198,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       }
 
       it('counts an error as a failure even when the error handling answers 4xx', async () => {
-        const b = registry.get('GET /x', { clock });
+        const b = h.registry.get('GET /x', { clock: h.clock });
         const invalid = Object.assign(new Error('invalid'), { status: 400, statusCode: 400, expose: true });
         const server = await serve({ routes: [route('/x', (x) => x.pass(invalid))] });
         const failed = nextEvent(b, 'failure');
@@ -189,7 +208,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       });
 
       it('uses a custom isFailure with the status and the error', async () => {
-        const b = registry.get('GET /x', { clock });
+        const b = h.registry.get('GET /x', { clock: h.clock });
         const seen: unknown[] = [];
         const boom = new Error('boom');
         const isFailure = (status: number, error: unknown) => {
@@ -218,7 +237,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       });
 
       it('counts a request as a failure when isFailure throws, and reports that once', async () => {
-        const b = registry.get('GET /x', { clock, failureThreshold: 10 });
+        const b = h.registry.get('GET /x', { clock: h.clock, failureThreshold: 10 });
         const log = vi.spyOn(console, 'error').mockImplementation(() => {});
         try {
           const isFailure = () => {
@@ -238,7 +257,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       });
 
       it('sends isFailure errors to onListenerError when given, and survives one that throws', async () => {
-        const b = registry.get('GET /x', { clock, failureThreshold: 10 });
+        const b = h.registry.get('GET /x', { clock: h.clock, failureThreshold: 10 });
         const broken = new Error('broken hook');
         const reported: unknown[] = [];
         const options = opts({
@@ -263,9 +282,9 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       });
 
       it('ignores a request whose client aborts mid-response, freeing the half_open slot', async () => {
-        const b = registry.get('GET /slow', { clock, resetTimeout: 1000, halfOpenMaxCalls: 1 });
+        const b = h.registry.get('GET /slow', { clock: h.clock, resetTimeout: 1000, halfOpenMaxCalls: 1 });
         b.openFor(1000);
-        clock.advance(1000);
+        h.clock.advance(1000);
         const closed = deferred();
         let calls = 0;
         const { url } = await serve({
@@ -299,9 +318,9 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       // An async step before the route (auth, a body reader, an app-wide hook) outlives the client: 'close'
       // has fired by the time the breaker runs, so no listener would ever settle a permit taken then.
       it('takes no permit, even when the handler waits for close, and leaves the half_open slot free', async () => {
-        const b = registry.get('GET /y', { clock, resetTimeout: 1000, halfOpenMaxCalls: 1 });
+        const b = h.registry.get('GET /y', { clock: h.clock, resetTimeout: 1000, halfOpenMaxCalls: 1 });
         b.openFor(1000);
-        clock.advance(1000);
+        h.clock.advance(1000);
         const entered = deferred();
         const gone = deferred();
         let requests = 0;
@@ -341,9 +360,9 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
 
     describe('a CircuitOpenError from a breaker the handler called', () => {
       async function callOpenUpstream(options: Partial<SuiteBreakerOptions>) {
-        const upstream = registry.get('upstream', { clock });
+        const upstream = h.registry.get('upstream', { clock: h.clock });
         upstream.forceOpen();
-        const b = registry.get('GET /x', { clock, failureThreshold: 2 });
+        const b = h.registry.get('GET /x', { clock: h.clock, failureThreshold: 2 });
         const seen: unknown[] = [];
         const isFailure = (_status: number, error: unknown) => {
           seen.push(error);
@@ -420,7 +439,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
         try {
           const answer = rawGet(`${url}/hang`);
           await entered.promise;
-          const b = registry.get('GET /hang');
+          const b = h.registry.get('GET /hang');
           vi.advanceTimersByTime(999);
           expect(b.getMetrics()).toMatchObject({ inFlight: 1, failureCount: 0 });
           const failed = nextEvent(b, 'failure');
@@ -449,10 +468,10 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
         try {
           expect(await rawGet(`${url}/ok`)).toEqual({ status: 200, body: 'ok' });
           await settledTicks();
-          expect(registry.get('GET /ok').getMetrics()).toMatchObject({ successCount: 1, inFlight: 0 });
+          expect(h.registry.get('GET /ok').getMetrics()).toMatchObject({ successCount: 1, inFlight: 0 });
           expect(vi.getTimerCount()).toBe(0);
           vi.advanceTimersByTime(1_000);
-          expect(registry.get('GET /ok').getMetrics()).toMatchObject({ successCount: 1, failureCount: 0 });
+          expect(h.registry.get('GET /ok').getMetrics()).toMatchObject({ successCount: 1, failureCount: 0 });
         } finally {
           vi.useRealTimers();
         }
@@ -475,19 +494,19 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
           ],
         });
         await get(`${url}/x`);
-        clock.advance(10_500);
+        h.clock.advance(10_500);
         const rejected = await get(`${url}/x`);
         expect(rejected.status).toBe(503);
         expect(rejected.headers.get('retry-after')).toBe('20');
         expect(rejected.headers.get('content-type')).toBe('application/json; charset=utf-8');
         expect(rejected.json()).toEqual({ error: 'circuit_open', breaker: 'GET /x', retryAfter: 20 });
-        clock.advance(19_400); // 100 ms left: rounded up to the minimum of 1 s
+        h.clock.advance(19_400); // 100 ms left: rounded up to the minimum of 1 s
         expect((await get(`${url}/x`)).headers.get('retry-after')).toBe('1');
         expect(calls).toBe(1);
       });
 
       it('omits Retry-After and sends retryAfter: null while forced open', async () => {
-        registry.get('GET /x', { clock }).forceOpen();
+        h.registry.get('GET /x', { clock: h.clock }).forceOpen();
         const { url } = await serve({ routes: [route('/x', answer(200, 'never'))] });
         const rejected = await get(`${url}/x`);
         expect(rejected.status).toBe(503);
@@ -496,7 +515,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       });
 
       it("hands the CircuitOpenError to the error handling with rejectWith: 'error', which answers 503 + Retry-After", async () => {
-        registry.get('GET /x', { clock, resetTimeout: 5_000 }).openFor(5_000);
+        h.registry.get('GET /x', { clock: h.clock, resetTimeout: 5_000 }).openFor(5_000);
         const server = await serve({
           routes: [route('/x', answer(200, 'never'), opts({ rejectWith: 'error' }))],
         });
@@ -516,7 +535,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
 
       for (const kind of ['synchronous', 'async'] as const) {
         it(`calls a ${kind} onReject instead of answering`, async () => {
-          registry.get('GET /x', { clock }).openFor(2_000);
+          h.registry.get('GET /x', { clock: h.clock }).openFor(2_000);
           const seen: unknown[] = [];
           const onReject = (error: unknown, x: { send(status: number, body: string): void }) => {
             seen.push(error);
@@ -544,7 +563,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
           expect(seen).toHaveLength(1);
           expect(isCircuitOpenError(seen[0])).toBe(true);
           expect(server.errors).toEqual([]);
-          expect(registry.get('GET /x').getMetrics()).toMatchObject({ rejectedCount: 1, inFlight: 0 });
+          expect(h.registry.get('GET /x').getMetrics()).toMatchObject({ rejectedCount: 1, inFlight: 0 });
         });
       }
     });
@@ -557,7 +576,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       const decided = () => {
         if (entered + rejected === 20) allDecided.resolve();
       };
-      const b = registry.get('GET /x', { clock, resetTimeout: 1_000, halfOpenMaxCalls: 2 });
+      const b = h.registry.get('GET /x', { clock: h.clock, resetTimeout: 1_000, halfOpenMaxCalls: 2 });
       const { url } = await serve({
         routes: [
           route('/x', async (x) => {
@@ -569,7 +588,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
         ],
       });
       b.openFor(1_000);
-      clock.advance(1_000);
+      h.clock.advance(1_000);
       const retryAfter: Array<string | null> = [];
       const statuses = Array.from({ length: 20 }, async () => {
         const res = await fetch(`${url}/x`);
@@ -594,7 +613,10 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
     describe('health', () => {
       async function health(path: string): Promise<{ status: number; body: BreakerHealthBody }> {
         const server = await serve({
-          health: { '/health': { registry }, '/strict': { registry, failWhenOpen: true } },
+          health: {
+            '/health': { registry: h.registry },
+            '/strict': { registry: h.registry, failWhenOpen: true },
+          },
         });
         const res = await fetch(`${server.url}${path}`);
         expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -602,9 +624,9 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       }
 
       it('reports UP with every breaker when none rejects calls (half_open included)', async () => {
-        registry.get('GET /a', { clock });
-        registry.get('GET /b', { clock, resetTimeout: 100 }).openFor(100);
-        clock.advance(100);
+        h.registry.get('GET /a', { clock: h.clock });
+        h.registry.get('GET /b', { clock: h.clock, resetTimeout: 100 }).openFor(100);
+        h.clock.advance(100);
         const { status, body } = await health('/strict');
         expect(status).toBe(200);
         expect(body.status).toBe('UP');
@@ -614,7 +636,10 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       });
 
       it('reports DEGRADED while a breaker is open, with 200 unless failWhenOpen', async () => {
-        registry.get('GET /b', { clock, failureThreshold: 1 }).tryAcquire()?.failure(new Error('down'));
+        h.registry
+          .get('GET /b', { clock: h.clock, failureThreshold: 1 })
+          .tryAcquire()
+          ?.failure(new Error('down'));
         const relaxed = await health('/health');
         expect(relaxed.status).toBe(200);
         expect(relaxed.body.status).toBe('DEGRADED');
@@ -629,7 +654,7 @@ export function describeServerAdapter(driver: ServerSuiteDriver): void {
       });
 
       it('reports DEGRADED while a breaker is forced open, with retryAfterMs null', async () => {
-        registry.get('GET /a').forceOpen();
+        h.registry.get('GET /a').forceOpen();
         const { status, body } = await health('/strict');
         expect(status).toBe(503);
         expect(body.breakers['GET /a']).toMatchObject({ state: 'forced_open', retryAfterMs: null });

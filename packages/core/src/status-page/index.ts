@@ -6,4 +6,9 @@ export {
   type StatusPageOptions,
 } from './options.js';
 export type { StatusAction } from './status-control.js';
-export { createStatusPage, type StatusPage } from './status-page.js';
+export {
+  adaptStatusPage,
+  createStatusPage,
+  type StatusPage,
+  type StatusPageStreams,
+} from './status-page.js';

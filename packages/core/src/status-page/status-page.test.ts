@@ -14,7 +14,7 @@ import { BreakerRegistry } from '../registry.js';
 import { ATTR_REASON, SPAN_TRANSITION } from '../telemetry/names.js';
 import type { StatusSnapshot } from './breaker-status.js';
 import type { StatusPageOptions } from './options.js';
-import { createStatusPage, type StatusPage } from './status-page.js';
+import { adaptStatusPage, createStatusPage, type StatusPage } from './status-page.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const off = { telemetry: { enabled: false } } as const;
@@ -359,5 +359,31 @@ describe('createStatusPage()', () => {
     expect(() => createStatusPage({ registry: {} as never })).toThrow(/registry must be a BreakerRegistry/);
     expect(() => createStatusPage(null as never)).toThrow(TypeError);
     expect(createStatusPage({ authorize: null, maxClients: null } as never).clients).toBe(0);
+  });
+});
+
+describe('adaptStatusPage()', () => {
+  it('returns the adapter’s handler with the page’s clients (read live) and closeStreams()', () => {
+    let inner: StatusPage<IncomingMessage> | undefined;
+    const handler = adaptStatusPage({ registry: new BreakerRegistry(off) }, (page) => {
+      inner = page;
+      return function tripswitchStatusPage() {};
+    });
+    expect(handler.name).toBe('tripswitchStatusPage');
+    expect(handler.clients).toBe(0);
+    const clients = vi.spyOn(inner!, 'clients', 'get').mockReturnValue(3);
+    const closeStreams = vi.spyOn(inner!, 'closeStreams');
+    expect(handler.clients).toBe(3);
+    handler.closeStreams();
+    expect(closeStreams).toHaveBeenCalledOnce();
+    clients.mockRestore();
+  });
+
+  it('throws on bad options before the adapter wraps anything', () => {
+    const wrap = vi.fn(() => () => {});
+    expect(() => adaptStatusPage({ maxClients: 0 }, wrap)).toThrow(
+      new RangeError('maxClients must be an integer >= 1, got 0'),
+    );
+    expect(wrap).not.toHaveBeenCalled();
   });
 });

@@ -5,18 +5,25 @@ import { applyAction, ControlTokens, isSameOrigin, isStatusAction } from './stat
 import { StatusMonitor } from './status-monitor.js';
 import { StatusStream } from './status-stream.js';
 
+/** The live streams of a status page: what a graceful shutdown needs of it. */
+export interface StatusPageStreams {
+  /** Live streams right now (one per open page). */
+  readonly clients: number;
+  /**
+   * Ends every live stream, for a server shutting down: an HTTP server's `close()` waits for open
+   * streams, so call it first (the pages reconnect once the server is back).
+   */
+  closeStreams(): void;
+}
+
 /** A status page: answers the requests under its `basePath` and leaves every other request alone. */
-export interface StatusPage<T> {
+export interface StatusPage<T> extends StatusPageStreams {
   /**
    * Answers `req` when `url` (its path and query as the framework sees them, after any mount prefix) is
    * under `basePath`, and returns a promise settled once it is answered; returns `false` at once, without
    * touching `req` or `res`, when it is not. `subject` is what `authorize` is given.
    */
   handle(req: IncomingMessage, res: ServerResponse, url: string, subject: T): false | Promise<void>;
-  /** Live streams right now (one per open page). */
-  readonly clients: number;
-  /** Ends every live stream, for a server shutting down (the pages reconnect once it is back). */
-  closeStreams(): void;
 }
 
 /** Headers of every answer: nothing is cached, sniffed, framed or told where it came from. */
@@ -149,4 +156,30 @@ export function createStatusPage<T = IncomingMessage>(options?: StatusPageOption
       stream.closeAll();
     },
   };
+}
+
+/**
+ * Builds a server adapter's status page from `options`: `wrap` turns the page into the framework's
+ * handler (a middleware, a plugin), which is returned with the page's `clients` and `closeStreams()`, read
+ * live, so every adapter's `breakerStatusPage()` has the same shape.
+ *
+ * @throws TypeError or RangeError when an option is invalid.
+ * @example
+ * ```ts
+ * const handler = adaptStatusPage<Request, RequestHandler>(options, (page) =>
+ *   function tripswitchStatusPage(req, res, next) {
+ *     if (page.handle(req, res, req.url, req) === false) next();
+ *   },
+ * );
+ * ```
+ */
+export function adaptStatusPage<T, H extends object>(
+  options: StatusPageOptions<T> | undefined,
+  wrap: (page: StatusPage<T>) => H,
+): H & StatusPageStreams {
+  const page = createStatusPage(options);
+  return Object.defineProperties(wrap(page), {
+    clients: { get: () => page.clients },
+    closeStreams: { value: () => page.closeStreams() },
+  }) as H & StatusPageStreams;
 }

@@ -238,36 +238,21 @@ export function describeCoreTelemetry(line: SdkLine, core: CoreUnderTest): void 
       const calls = m.get('tripswitch.breaker.calls');
       expect(calls?.descriptor.unit).toBe('{call}');
       const base = { 'tripswitch.breaker.name': 'payments' };
-      expect(
-        point(calls, {
+      // [outcome, state, error.type, calls]
+      for (const [outcome, state, errorType, value] of [
+        ['success', 'closed', undefined, 1],
+        ['success', 'half_open', undefined, 1],
+        ['failure', 'closed', 'TypeError', 2],
+        ['rejected', 'open', 'circuit_open', 1],
+      ] as const) {
+        const attrs = {
           ...base,
-          'tripswitch.breaker.outcome': 'success',
-          'tripswitch.breaker.state': 'closed',
-        })?.value,
-      ).toBe(1);
-      expect(
-        point(calls, {
-          ...base,
-          'tripswitch.breaker.outcome': 'success',
-          'tripswitch.breaker.state': 'half_open',
-        })?.value,
-      ).toBe(1);
-      expect(
-        point(calls, {
-          ...base,
-          'tripswitch.breaker.outcome': 'failure',
-          'tripswitch.breaker.state': 'closed',
-          'error.type': 'TypeError',
-        })?.value,
-      ).toBe(2);
-      expect(
-        point(calls, {
-          ...base,
-          'tripswitch.breaker.outcome': 'rejected',
-          'tripswitch.breaker.state': 'open',
-          'error.type': 'circuit_open',
-        })?.value,
-      ).toBe(1);
+          'tripswitch.breaker.outcome': outcome,
+          'tripswitch.breaker.state': state,
+          ...(errorType !== undefined && { 'error.type': errorType }),
+        };
+        expect(point(calls, attrs)?.value, `${outcome} in ${state}`).toBe(value);
+      }
 
       const duration = m.get('tripswitch.breaker.call.duration');
       expect(duration?.descriptor.unit).toBe('s');
@@ -287,22 +272,18 @@ export function describeCoreTelemetry(line: SdkLine, core: CoreUnderTest): void 
 
       const transitionsMetric = m.get('tripswitch.breaker.transitions');
       expect(transitionsMetric?.descriptor.unit).toBe('{transition}');
-      expect(
-        point(transitionsMetric, {
+      for (const [previous, state, reason] of [
+        ['closed', 'open', 'consecutive_failures'],
+        ['half_open', 'closed', 'trial_succeeded'],
+      ]) {
+        const attrs = {
           ...base,
-          'tripswitch.breaker.state': 'open',
-          'tripswitch.breaker.previous_state': 'closed',
-          'tripswitch.breaker.reason': 'consecutive_failures',
-        })?.value,
-      ).toBe(1);
-      expect(
-        point(transitionsMetric, {
-          ...base,
-          'tripswitch.breaker.state': 'closed',
-          'tripswitch.breaker.previous_state': 'half_open',
-          'tripswitch.breaker.reason': 'trial_succeeded',
-        })?.value,
-      ).toBe(1);
+          'tripswitch.breaker.state': state,
+          'tripswitch.breaker.previous_state': previous,
+          'tripswitch.breaker.reason': reason,
+        };
+        expect(point(transitionsMetric, attrs)?.value, `${previous} > ${state}`).toBe(1);
+      }
 
       const status = m.get('tripswitch.breaker.status');
       expect(status?.descriptor.unit).toBe('1');
