@@ -10,13 +10,19 @@ import type { SuccessEvent } from './events.js';
 const make = (options: ConstructorParameters<typeof CircuitBreaker>[0] = {}) =>
   new CircuitBreaker({ telemetry: { enabled: false }, clock: createTestClock(), ...options });
 
+/** A fast-path call still pending across forceOpen() + close(): its outcome is from an older generation. */
+function admittedBeforeAStateChange(breaker: CircuitBreaker) {
+  const old = deferred<number>();
+  const call = breaker.execute(() => old.promise);
+  breaker.forceOpen();
+  breaker.close();
+  return { old, call };
+}
+
 describe('CircuitBreaker closed fast path', () => {
   it('counts an outcome from before a state change, but lets it decide nothing', async () => {
     const breaker = make({ failureThreshold: 1 });
-    const old = deferred<number>();
-    const call = breaker.execute(() => old.promise);
-    breaker.forceOpen();
-    breaker.close();
+    const { old, call } = admittedBeforeAStateChange(breaker);
     old.reject(new Error('late'));
     await expect(call).rejects.toThrow('late');
     expect(breaker.state).toBe('closed');
@@ -28,10 +34,7 @@ describe('CircuitBreaker closed fast path', () => {
 
   it('lets a stale success reset nothing, and takes thenables that are not native promises', async () => {
     const breaker = make({ failureThreshold: 2 });
-    const old = deferred<number>();
-    const call = breaker.execute(() => old.promise);
-    breaker.forceOpen();
-    breaker.close();
+    const { old, call } = admittedBeforeAStateChange(breaker);
     await expect(breaker.execute(() => Promise.reject(new Error('one')))).rejects.toThrow('one');
     old.resolve(7);
     expect(await call).toBe(7);
