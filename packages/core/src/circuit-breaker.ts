@@ -4,7 +4,6 @@ import { callFallback, runWithTimeout } from './call-timeout.js';
 import { checkDuration, show } from './check.js';
 import { type CircuitOpenError, createCircuitOpenError } from './errors.js';
 import { BreakerEmitter, type BreakerEventName, type BreakerListener, type Unsubscribe } from './events.js';
-import { GuardedClock } from './guarded-clock.js';
 import { LifetimeCounts } from './lifetime-counts.js';
 import { type CircuitBreakerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import {
@@ -16,7 +15,10 @@ import {
   type Permit,
   SUCCESS,
 } from './permit.js';
-import { TripRules } from './policies/trip-rules.js';
+import { ConsecutiveFailures } from './policies/consecutive-failures.js';
+import { RateRule } from './policies/rate-rule.js';
+import type { TripDecision } from './policies/trip-decision.js';
+import { readClock } from './read-clock.js';
 import { type HookErrorHandler, type SafeHook, safeHook } from './safe-hook.js';
 import { callerSignal, type SignalArgument, signalPosition, withSignal } from './signal-argument.js';
 import { type BreakerSnapshot, restoredState, snapshotOf } from './snapshot.js';
@@ -28,7 +30,7 @@ import {
   msLeftOpen,
   type TransitionReason,
 } from './state.js';
-import { ADMITTED, REJECTED, type StateChange, StateMachine, type TrialGate } from './state-machine.js';
+import { REJECTIONS, type StateChange, StateMachine, TRIAL, type TrialGate } from './state-machine.js';
 import type { BreakerTelemetry } from './telemetry/breaker-telemetry.js';
 import {
   activateTelemetry,
@@ -112,8 +114,9 @@ export class CircuitBreaker<TFallback = never> {
   readonly _options: ResolvedOptions;
   /** The admission state machine: state, generation, and every state change. */
   private readonly m: StateMachine;
-  /** The trip rules and their window: whether an outcome opens the circuit. */
-  private readonly rules: TripRules;
+  /** The trip rules: consecutive failures, then the rates over the window (when there is one). */
+  private readonly consecutive: ConsecutiveFailures;
+  private readonly rates: RateRule | undefined;
   /** Whether calls need a start time regardless of telemetry (the slow-call rule). */
   private readonly timesCalls: boolean;
   /** Whether outcomes need the time they settle at (a time window). */
@@ -128,8 +131,8 @@ export class CircuitBreaker<TFallback = never> {
   private readonly telemetryMode: TelemetryMode;
   private readonly counts = new LifetimeCounts();
   private inFlight = 0;
-  /** The user's clock, read so that it never throws. */
-  private readonly clock: GuardedClock;
+  /** The clock's last good reading, for when it throws (see `readClock`). */
+  private lastNow = 0;
   /** Whether no option needs a per-call permit in `execute()` (timeout, fallback, slow-call timing). */
   private readonly plainCalls: boolean;
   /** The current generation's shared handlers for fast closed-path calls, made on its first such call. */
@@ -141,18 +144,13 @@ export class CircuitBreaker<TFallback = never> {
     const o = resolveOptions(options as CircuitBreakerOptions<unknown>);
     this._options = o;
     this.name = o.name;
-    this.rules = new TripRules(o);
+    this.consecutive = new ConsecutiveFailures(o.failureThreshold);
+    this.rates = RateRule.of(o);
     this.timesCalls = o.slowCallDuration !== undefined;
     this.stampsOutcomes = o.window?.type === 'time';
     this.plainCalls = o.timeout === undefined && o.fallback === undefined && !this.timesCalls;
     this.hooks = safeHook(`breaker "${o.name}"`, o.onListenerError as HookErrorHandler | undefined);
-    const clock = new GuardedClock(o.clock, (error, hook) => this.hooks.report(error, hook));
-    this.clock = clock;
-    this.m = new StateMachine(o, {
-      now: () => clock.now(),
-      report: (error, hook) => this.hooks.report(error, hook),
-      changed: (change) => this.changed(change),
-    });
+    this.m = new StateMachine(this);
     if (o.initialState !== undefined) this.restore(o.initialState);
     this.telemetryMode = telemetryModeOf(o.telemetry);
     // With an SDK already there, the breaker joins `tripswitch.breaker.status` before its first call.
@@ -333,7 +331,7 @@ export class CircuitBreaker<TFallback = never> {
   /** Ms until trial calls are admitted: 0 unless open, `Infinity` while forced_open. */
   get retryAfterMs(): number {
     const s = this.m.current();
-    if (s.kind === 'open') return msLeftOpen(s, this.clock.now());
+    if (s.kind === 'open') return msLeftOpen(s, this._now());
     return s.kind === 'forced_open' ? Number.POSITIVE_INFINITY : 0;
   }
 
@@ -372,7 +370,7 @@ export class CircuitBreaker<TFallback = never> {
     if (this.m.current().kind !== 'closed') {
       this.m.transition(CLOSED, options?.reason ?? 'manual', undefined, undefined, options);
     }
-    this.rules.reset();
+    this.clearRules();
   }
 
   /** {@link close}, and also zeroes the lifetime counters reported by {@link getMetrics}. */
@@ -413,8 +411,8 @@ export class CircuitBreaker<TFallback = never> {
     // Reading numbers must not change state (a health check would emit a transition in its own trace):
     // a due open → half_open is reported as half_open and happens on the next call.
     const s = this.m.peekInternal();
-    const now = this.clock.now();
-    const w = this.rules.window;
+    const now = this._now();
+    const w = this.rates?.window;
     w?.expire(now);
     const enough = w !== undefined && w.calls >= this._options.minimumCalls;
     return {
@@ -426,7 +424,7 @@ export class CircuitBreaker<TFallback = never> {
       rejectedCount: this.counts.rejected,
       timeoutCount: this.counts.timeout,
       stateChanges: this.counts.stateChanges,
-      consecutiveFailures: this.rules.consecutive.count,
+      consecutiveFailures: this.consecutive.count,
       failureRate: enough ? (w.failures / w.calls) * 100 : null,
       slowCallRate: enough && this._options.slowCallDuration !== undefined ? (w.slow / w.calls) * 100 : null,
       bufferedCalls: w?.calls ?? 0,
@@ -451,9 +449,9 @@ export class CircuitBreaker<TFallback = never> {
     return snapshotOf(
       this.name,
       s,
-      this.clock.now(),
-      this.rules.consecutive.count,
-      this.rules.window,
+      this._now(),
+      this.consecutive.count,
+      this.rates?.window,
       this.counts.toJSON(),
     );
   }
@@ -475,7 +473,7 @@ export class CircuitBreaker<TFallback = never> {
     | undefined {
     const t = this.m.last;
     if (t === undefined) return undefined;
-    return { from: t.from, to: t.to, reason: t.reason, ageMs: this.clock.now() - t.at };
+    return { from: t.from, to: t.to, reason: t.reason, ageMs: this._now() - t.at };
   }
 
   /** @internal admitted calls not settled yet (the registry evicts only idle breakers). */
@@ -485,10 +483,22 @@ export class CircuitBreaker<TFallback = never> {
 
   /** @internal the failure rate as a 0..1 ratio, or null without a window or enough calls. */
   _failureRatio(): number | null {
-    const w = this.rules.window;
+    const w = this.rates?.window;
     if (w === undefined) return null;
-    w.expire(this.clock.now());
+    w.expire(this._now());
     return w.calls >= this._options.minimumCalls ? w.failures / w.calls : null;
+  }
+
+  /** @internal Reports a user hook's error as the breaker's hooks do (the state machine's trial gate). */
+  _hookError(error: unknown, hook: string): void {
+    this.hooks.report(error, hook);
+  }
+
+  /** @internal The clock's reading; a clock that throws is reported and the last good reading stands in. */
+  _now(): number {
+    const t = readClock(this._options.clock, this.hooks, this.lastNow);
+    this.lastNow = t;
+    return t;
   }
 
   /** The breaker's telemetry, made on first need; `now` re-reads the global SDK registration at once. */
@@ -509,8 +519,9 @@ export class CircuitBreaker<TFallback = never> {
   ): BreakerPermit | CircuitOpenError | undefined {
     const m = this.m;
     const admission = m.admit();
-    if (admission === REJECTED) {
-      return this.reject(m.rejectionState, m.rejectionKind, m.rejectionRetryAfterMs, attributes, wantError);
+    if (admission >= 0) {
+      const { state, kind } = REJECTIONS[m.rejection] as (typeof REJECTIONS)[number];
+      return this.reject(state, kind, admission, attributes, wantError);
     }
     this.inFlight++;
     const tel = this._telemetry ?? this.telemetryFor(false);
@@ -518,9 +529,9 @@ export class CircuitBreaker<TFallback = never> {
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
       m.generation,
-      timed ? this.clock.now() : Number.NaN,
+      timed ? this._now() : Number.NaN,
       m.s.kind,
-      admission !== ADMITTED,
+      admission === TRIAL,
       attributes,
     );
     if (tel !== undefined) tel.admitted(permit);
@@ -559,7 +570,7 @@ export class CircuitBreaker<TFallback = never> {
    */
   private book(permit: BreakerPermit, outcome: Outcome, error: unknown): void {
     this.inFlight--;
-    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this.clock.now() : Number.NaN;
+    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this._now() : Number.NaN;
     const durationMs = now - permit.startedAt;
     if (outcome === SUCCESS) this.counts.success++;
     else if (outcome === FAILURE) this.counts.failure++;
@@ -575,10 +586,10 @@ export class CircuitBreaker<TFallback = never> {
     if (kind === 'closed' || kind === 'disabled') {
       if (outcome === IGNORED) return;
       // Disabled is metrics-only: the rules keep their numbers current but open nothing.
-      const trip = this.rules.record(outcome === FAILURE, durationMs, now, kind === 'closed');
+      const trip = this.judge(outcome === FAILURE, durationMs, now, kind === 'closed');
       if (trip !== undefined) m.open(this._options.resetTimeout, trip.reason, permit, trip.numbers);
     } else if (kind === 'half_open') {
-      const slow = this.rules.isSlow(durationMs);
+      const slow = this.rates?.isSlow(durationMs) === true;
       if (m.trialSettled(outcome === FAILURE, outcome === SUCCESS, slow, permit)) this.trialVerdict(permit);
     }
   }
@@ -589,16 +600,39 @@ export class CircuitBreaker<TFallback = never> {
    */
   private trialVerdict(permit: BreakerPermit): void {
     const m = this.m;
-    const tooSlow = this.rules.trialVerdict(m.slowTrials, this._options.halfOpenMaxCalls);
+    const tooSlow = this.rates?.slowCalls(m.slowTrials, this._options.halfOpenMaxCalls);
     if (tooSlow !== undefined) m.open(this._options.resetTimeout, tooSlow.reason, permit, tooSlow.numbers);
     else m.transition(CLOSED, 'trial_succeeded', permit, undefined);
   }
 
-  /** Hears every state change of the machine: counts it, clears the rules on close, reports it. */
-  private changed(c: StateChange): void {
+  /**
+   * Feeds a counted outcome of a closed (or disabled) circuit to the rules: consecutive failures first,
+   * then the rates. The decision to open, when one says so and `decides`.
+   */
+  private judge(
+    failed: boolean,
+    durationMs: number,
+    now: number,
+    decides: boolean,
+  ): TripDecision | undefined {
+    let trip: TripDecision | undefined;
+    if (failed) trip = this.consecutive.failure();
+    else this.consecutive.success();
+    const byRate = this.rates?.record(failed, durationMs, now, decides);
+    return decides ? (trip ?? byRate) : undefined;
+  }
+
+  /** Clears what decides (the consecutive count, the window), as closing the circuit does. */
+  private clearRules(): void {
+    this.consecutive.reset();
+    this.rates?.window.reset();
+  }
+
+  /** @internal Hears every state change of the machine: counts it, clears the rules on close, reports it. */
+  _stateChanged(c: StateChange): void {
     this.counts.stateChanges++;
     if (c.to === 'closed') {
-      this.rules.reset();
+      this.clearRules();
     }
     const spanContext = (this._telemetry ?? this.telemetryFor(true))?.transition(
       c.from,
@@ -687,12 +721,9 @@ export class CircuitBreaker<TFallback = never> {
 
   /** A new {@link ClosedPath} for the current generation (made on its first fast closed call). */
   private closedPathNow(): ClosedPath {
-    const generation = this.m.generation;
-    // What a success can change without a window or a result judge: the counts and the consecutive rule.
-    const lean = this._options.isResultFailure === undefined && this.rules.window === undefined;
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
-      generation,
+      this.m.generation,
       Number.NaN,
       'closed',
       false,
@@ -701,11 +732,17 @@ export class CircuitBreaker<TFallback = never> {
     this.closedPath = {
       permit,
       onValue: (value) => {
-        // The common success, with no one listening to outcomes: what `book` would do, in three steps.
-        if (lean && this.emitter === undefined && this._telemetry === undefined) {
+        // The common success: no window, no result judge, no one listening to outcomes. What `book` would
+        // do then, in three steps (the handlers capture only `this` and the permit: bytes per breaker).
+        if (
+          this.rates === undefined &&
+          this.emitter === undefined &&
+          this._telemetry === undefined &&
+          this._options.isResultFailure === undefined
+        ) {
           this.inFlight--;
           this.counts.success++;
-          if (generation === this.m.generation) this.rules.consecutive.success();
+          if (permit.generation === this.m.generation) this.consecutive.success();
           return;
         }
         const outcome = resultOutcome(this._options, this.hooks, value);
@@ -744,11 +781,11 @@ export class CircuitBreaker<TFallback = never> {
   }
 
   private restore(snapshot: BreakerSnapshot): void {
-    const now = this.clock.now();
+    const now = this._now();
     const m = this.m;
     m.s = restoredState(snapshot, now, this._options.resetTimeout, () => m.trialPhase());
-    this.rules.consecutive.count = snapshot.consecutiveFailures;
-    if (snapshot.window !== undefined) this.rules.window?.restore(snapshot.window, now);
+    this.consecutive.count = snapshot.consecutiveFailures;
+    if (snapshot.window !== undefined) this.rates?.window.restore(snapshot.window, now);
     this.counts.restore(snapshot.counts);
   }
 }

@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from './clock.js';
 import { BreakerPermit } from './permit.js';
-import { ADMITTED, REJECTED, type StateChange, StateMachine, TRIAL } from './state-machine.js';
+import { ADMITTED, REJECTIONS, type StateChange, StateMachine, TRIAL } from './state-machine.js';
 
 function machine(opts: { halfOpenMaxCalls?: number } = {}) {
   const clock = createTestClock(1000);
   const changes: StateChange[] = [];
   const reported: unknown[] = [];
-  const m = new StateMachine(
-    { resetTimeout: 100, halfOpenMaxCalls: opts.halfOpenMaxCalls ?? 2, halfOpenTimeout: 50 },
-    { now: () => clock.now(), report: (e) => reported.push(e), changed: (c) => changes.push(c) },
-  );
+  const m = new StateMachine({
+    _options: { resetTimeout: 100, halfOpenMaxCalls: opts.halfOpenMaxCalls ?? 2, halfOpenTimeout: 50 },
+    _now: () => clock.now(),
+    _hookError: (e) => reported.push(e),
+    _stateChanged: (c) => changes.push(c),
+  });
+  /** The last rejection as [state, kind, retryAfterMs], from what admit() answered. */
+  const rejection = (answer: number) => {
+    const r = REJECTIONS[m.rejection];
+    return [r?.state, r?.kind, answer];
+  };
   const owner = { _settle() {}, _telemetry: undefined };
   const permit = () => new BreakerPermit(owner, m.generation, 0, m.s.kind, false, undefined);
-  return { m, clock, changes, reported, permit };
+  return { m, clock, changes, reported, permit, rejection };
 }
 
 describe('StateMachine', () => {
@@ -31,23 +38,17 @@ describe('StateMachine', () => {
   });
 
   it('rejects while open with the time left, then half-opens lazily and bounds the trials', () => {
-    const { m, clock, changes } = machine();
+    const { m, clock, changes, rejection } = machine();
     m.open(100, 'manual', undefined, undefined);
     clock.advance(40);
-    expect(m.admit()).toBe(REJECTED);
-    expect([m.rejectionState, m.rejectionKind, m.rejectionRetryAfterMs]).toEqual([
-      'open',
-      'circuit_open',
-      60,
-    ]);
+    expect(rejection(m.admit())).toEqual(['open', 'circuit_open', 60]);
     expect(m.peek()).toBe('open');
     clock.advance(60);
     expect(m.peek()).toBe('half_open');
     expect(m.s.kind).toBe('open'); // peeking changes nothing
     expect(m.admit()).toBe(TRIAL);
     expect(m.admit()).toBe(TRIAL);
-    expect(m.admit()).toBe(REJECTED);
-    expect(m.rejectionKind).toBe('half_open_full');
+    expect(rejection(m.admit())).toEqual(['half_open', 'half_open_full', 0]);
     expect(changes.map((c) => c.to)).toEqual(['open', 'half_open']);
   });
 
@@ -69,23 +70,21 @@ describe('StateMachine', () => {
   });
 
   it('times out trials that never settle', () => {
-    const { m, clock, changes } = machine({ halfOpenMaxCalls: 1 });
+    const { m, clock, changes, rejection } = machine({ halfOpenMaxCalls: 1 });
     m.open(100, 'manual', undefined, undefined);
     clock.advance(100);
     expect(m.admit()).toBe(TRIAL);
     clock.advance(50);
-    expect(m.admit()).toBe(REJECTED);
+    expect(rejection(m.admit())).toEqual(['open', 'circuit_open', 100]);
     expect(changes.at(-1)?.reason).toBe('trial_timeout');
-    expect(m.rejectionRetryAfterMs).toBe(100);
   });
 
   it('asks the trial gate; a throwing gate is reported and lets trials start', () => {
-    const { m, clock, reported } = machine();
+    const { m, clock, reported, rejection } = machine();
     m.trialGate = () => 25;
     m.open(100, 'manual', undefined, undefined);
     clock.advance(100);
-    expect(m.admit()).toBe(REJECTED);
-    expect([m.rejectionKind, m.rejectionRetryAfterMs]).toEqual(['trial_elsewhere', 25]);
+    expect(rejection(m.admit())).toEqual(['open', 'trial_elsewhere', 25]);
     const boom = new Error('gate');
     m.trialGate = () => {
       throw boom;
@@ -111,12 +110,11 @@ describe('StateMachine', () => {
   });
 
   it('keeps forced_open and disabled against openFor and rejects forced_open with no end', () => {
-    const { m } = machine();
+    const { m, rejection } = machine();
     m.transition({ kind: 'forced_open' }, 'manual', undefined, undefined);
     m.openFor(10, 'manual', undefined);
     expect(m.s.kind).toBe('forced_open');
-    expect(m.admit()).toBe(REJECTED);
-    expect(m.rejectionRetryAfterMs).toBe(Number.POSITIVE_INFINITY);
+    expect(rejection(m.admit())).toEqual(['forced_open', 'circuit_open', Number.POSITIVE_INFINITY]);
     m.transition({ kind: 'disabled' }, 'manual', undefined, undefined);
     expect(m.admit()).toBe(ADMITTED);
   });

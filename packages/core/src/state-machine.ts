@@ -20,14 +20,30 @@ import type { TransitionOptions } from './transition-options.js';
  */
 export type TrialGate = () => number;
 
-/** @internal what {@link StateMachine.admit} decided. */
-export type Admission = typeof ADMITTED | typeof TRIAL | typeof REJECTED;
+/**
+ * @internal What {@link StateMachine.admit} decided: {@link ADMITTED}, {@link TRIAL}, or a rejection, given
+ * as its `retryAfterMs` (a number >= 0, `Infinity` while forced_open; the machine's
+ * {@link StateMachine.rejection} says in which state and of which kind). A number, so that a breaker pays
+ * one small field for it, not an object or three fields.
+ */
+export type Admission = number;
 /** @internal admitted as a plain call (closed or disabled). */
-export const ADMITTED = 0;
+export const ADMITTED = -1;
 /** @internal admitted as a half_open trial. */
-export const TRIAL = 1;
-/** @internal rejected: the machine's `rejection*` fields say how. */
-export const REJECTED = 2;
+export const TRIAL = -2;
+
+/** @internal The state and kind of each rejection {@link StateMachine.admit} can answer, by index. */
+export const REJECTIONS: ReadonlyArray<{ readonly state: CircuitState; readonly kind: RejectionKind }> =
+  Object.freeze([
+    { state: 'open', kind: 'circuit_open' },
+    { state: 'open', kind: 'trial_elsewhere' },
+    { state: 'half_open', kind: 'half_open_full' },
+    { state: 'forced_open', kind: 'circuit_open' },
+  ]);
+const OPEN = 0;
+const TRIAL_ELSEWHERE = 1;
+const HALF_OPEN_FULL = 2;
+const FORCED = 3;
 
 /** @internal a state change as the machine reports it to its breaker. */
 export interface StateChange {
@@ -44,15 +60,18 @@ export interface StateChange {
 
 /**
  * @internal What the machine needs from the breaker that owns it (a narrow view: the breaker imports the
- * machine, never the other way round).
+ * machine, never the other way round). The breaker passes its parts and itself, so a breaker pays no
+ * closure for its machine.
  */
 export interface MachineHost {
-  /** The breaker's clock (guarded: it never throws). */
-  now(): number;
+  /** The resolved options the machine reads. */
+  readonly _options: MachineOptions;
+  /** The breaker's clock reading (guarded: it never throws). */
+  _now(): number;
   /** Reports a user hook's error (here: a throwing trial gate). */
-  report(error: unknown, hook: string): void;
+  _hookError(error: unknown, hook: string): void;
   /** Told after every state change, once the machine is in the new state. */
-  changed(change: StateChange): void;
+  _stateChanged(change: StateChange): void;
 }
 
 /** How an open circuit whose reset period is over shows before its lazy step (no trials have started). */
@@ -82,58 +101,52 @@ export class StateMachine {
   last: { from: CircuitState; to: CircuitState; reason: TransitionReason; at: number } | undefined =
     undefined;
   trialGate: TrialGate | undefined = undefined;
-  /** How the last {@link admit} that answered {@link REJECTED} rejected; read at once by the caller. */
-  rejectionState: CircuitState = 'open';
-  rejectionKind: RejectionKind = 'circuit_open';
-  rejectionRetryAfterMs = 0;
+  /** Which of {@link REJECTIONS} the last {@link admit} that rejected was; read at once by the caller. */
+  rejection = OPEN;
 
-  constructor(
-    private readonly o: MachineOptions,
-    private readonly host: MachineHost,
-  ) {}
+  constructor(private readonly host: MachineHost) {}
 
   /**
-   * Decides one admission: {@link ADMITTED}, {@link TRIAL} (a half_open slot is taken), or
-   * {@link REJECTED}. Performs a due open → half_open step first.
+   * Decides one admission: {@link ADMITTED}, {@link TRIAL} (a half_open slot is taken), or a rejection
+   * (its `retryAfterMs`, see {@link Admission}). Performs a due open → half_open step first.
    */
   admit(): Admission {
     let s = this.s;
     if (s.kind === 'closed' || s.kind === 'disabled') return ADMITTED;
     if (s.kind === 'open') {
-      const now = this.host.now();
-      if (!halfOpenDue(s, now)) return this.rejected('open', 'circuit_open', msLeftOpen(s, now));
+      const now = this.host._now();
+      if (!halfOpenDue(s, now)) return this.rejected(OPEN, msLeftOpen(s, now));
       if (this.trialGate !== undefined) {
         const wait = this.trialWaitMs();
-        if (wait > 0) return this.rejected('open', 'trial_elsewhere', wait);
+        if (wait > 0) return this.rejected(TRIAL_ELSEWHERE, wait);
       }
       this.halfOpen();
       s = this.s;
       // A stateChange listener may have moved the circuit on (openFor, forceOpen, close, disable): decide
       // on the state it left. Open again means rejected, without a second lazy step in this call.
-      if (s.kind === 'open') return this.rejected('open', 'circuit_open', msLeftOpen(s, now));
+      if (s.kind === 'open') return this.rejected(OPEN, msLeftOpen(s, now));
     }
     if (s.kind === 'half_open') {
-      const o = this.o;
+      const o = this.host._options;
       if (s.trialsInFlight + s.trialSuccesses >= o.halfOpenMaxCalls) {
-        if (s.trialsInFlight > 0 && this.host.now() >= s.trialDeadline) {
+        if (s.trialsInFlight > 0 && this.host._now() >= s.trialDeadline) {
           // Trials that never settle must not hold the circuit half_open: they become stale.
           this.open(o.resetTimeout, 'trial_timeout', undefined, undefined);
-          return this.rejected('open', 'circuit_open', o.resetTimeout);
+          return this.rejected(OPEN, o.resetTimeout);
         }
-        return this.rejected('half_open', 'half_open_full', 0);
+        return this.rejected(HALF_OPEN_FULL, 0);
       }
       s.trialsInFlight++;
       return TRIAL;
     }
-    if (s.kind === 'forced_open')
-      return this.rejected('forced_open', 'circuit_open', Number.POSITIVE_INFINITY);
+    if (s.kind === 'forced_open') return this.rejected(FORCED, Number.POSITIVE_INFINITY);
     return ADMITTED;
   }
 
   /** The current state, after a due open → half_open step. */
   current(): InternalState {
     const s = this.s;
-    if (s.kind === 'open' && halfOpenDue(s, this.host.now()) && this.trialWaitMs() === 0) this.halfOpen();
+    if (s.kind === 'open' && halfOpenDue(s, this.host._now()) && this.trialWaitMs() === 0) this.halfOpen();
     return this.s;
   }
 
@@ -141,7 +154,7 @@ export class StateMachine {
   peek(): CircuitState {
     const s = this.s;
     // With a trial gate a due circuit stays open until the gate, asked on the next call, lets it go.
-    return s.kind === 'open' && this.trialGate === undefined && halfOpenDue(s, this.host.now())
+    return s.kind === 'open' && this.trialGate === undefined && halfOpenDue(s, this.host._now())
       ? 'half_open'
       : s.kind;
   }
@@ -164,12 +177,12 @@ export class StateMachine {
     if (s.kind !== 'half_open') return false;
     s.trialsInFlight--;
     if (failed) {
-      this.open(this.o.resetTimeout, 'trial_failed', permit, undefined);
+      this.open(this.host._options.resetTimeout, 'trial_failed', permit, undefined);
       return false;
     }
     if (!succeeded) return false;
     if (slow) s.slowTrials++;
-    return ++s.trialSuccesses >= this.o.halfOpenMaxCalls;
+    return ++s.trialSuccesses >= this.host._options.halfOpenMaxCalls;
   }
 
   /** Slow trials counted in the current half_open period (0 in any other state). */
@@ -185,7 +198,7 @@ export class StateMachine {
     numbers: DecisionNumbers | undefined,
     remote?: TransitionOptions,
   ): void {
-    const now = this.host.now();
+    const now = this.host._now();
     this.transition(
       { kind: 'open', openedAt: now, halfOpenAt: now + durationMs },
       reason,
@@ -209,7 +222,7 @@ export class StateMachine {
     if (cause !== undefined && cause.generation !== this.generation && cause !== this.changedBy) return;
     const s = this.current();
     if (s.kind === 'forced_open' || s.kind === 'disabled') return;
-    const until = this.host.now() + durationMs;
+    const until = this.host._now() + durationMs;
     if (s.kind === 'open') {
       if (until > s.halfOpenAt) this.s = { kind: 'open', openedAt: s.openedAt, halfOpenAt: until };
       return;
@@ -219,7 +232,7 @@ export class StateMachine {
 
   /** A fresh half_open state: no trials yet, and the time by which their verdict is due. */
   trialPhase(): InternalState {
-    const trialDeadline = this.host.now() + this.o.halfOpenTimeout;
+    const trialDeadline = this.host._now() + this.host._options.halfOpenTimeout;
     return { kind: 'half_open', trialDeadline, trialsInFlight: 0, trialSuccesses: 0, slowTrials: 0 };
   }
 
@@ -235,15 +248,13 @@ export class StateMachine {
     this.s = to;
     this.generation++;
     this.changedBy = cause;
-    this.last = { from, to: to.kind, reason, at: this.host.now() };
-    this.host.changed({ from, to: to.kind, reason, cause, numbers, remote });
+    this.last = { from, to: to.kind, reason, at: this.host._now() };
+    this.host._stateChanged({ from, to: to.kind, reason, cause, numbers, remote });
   }
 
-  private rejected(state: CircuitState, kind: RejectionKind, retryAfterMs: number): typeof REJECTED {
-    this.rejectionState = state;
-    this.rejectionKind = kind;
-    this.rejectionRetryAfterMs = retryAfterMs;
-    return REJECTED;
+  private rejected(rejection: number, retryAfterMs: number): Admission {
+    this.rejection = rejection;
+    return retryAfterMs;
   }
 
   /** The lazy open → half_open step, once the reset period is over. */
@@ -260,7 +271,7 @@ export class StateMachine {
       wait = gate();
     } catch (error) {
       // A broken gate must not keep the circuit open forever: behave as an ungated breaker.
-      this.host.report(error, 'trialGate');
+      this.host._hookError(error, 'trialGate');
       return 0;
     }
     return typeof wait === 'number' && wait > 0 && Number.isFinite(wait) ? wait : 0;
