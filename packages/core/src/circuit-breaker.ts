@@ -30,7 +30,14 @@ import {
   msLeftOpen,
   type TransitionReason,
 } from './state.js';
-import { REJECTIONS, type StateChange, StateMachine, TRIAL, type TrialGate } from './state-machine.js';
+import {
+  ADMITTED,
+  REJECTIONS,
+  type StateChange,
+  StateMachine,
+  TRIAL,
+  type TrialGate,
+} from './state-machine.js';
 import type { BreakerTelemetry } from './telemetry/breaker-telemetry.js';
 import {
   activateTelemetry,
@@ -518,7 +525,9 @@ export class CircuitBreaker<TFallback = never> {
     wantError: boolean,
   ): BreakerPermit | CircuitOpenError | undefined {
     const m = this.m;
-    const admission = m.admit();
+    // Closed and disabled admit without asking the machine: the common case pays no call.
+    const kind = m.s.kind;
+    const admission = kind === 'closed' || kind === 'disabled' ? ADMITTED : m.admit();
     if (admission >= 0) {
       const { state, kind } = REJECTIONS[m.rejection] as (typeof REJECTIONS)[number];
       return this.reject(state, kind, admission, attributes, wantError);
