@@ -79,6 +79,14 @@ interface ClosedPath {
   readonly onError: (error: unknown) => void;
 }
 
+// What a breaker's options ask of every call, one bit each (a breaker holds one small field for them).
+/** No option needs a per-call permit in `execute()` (no timeout, fallback or slow-call timing). */
+const PLAIN_CALLS = 1;
+/** Calls need a start time regardless of telemetry (the slow-call rule). */
+const TIMES_CALLS = 2;
+/** Outcomes need the time they settle at (a time window). */
+const STAMPS_OUTCOMES = 4;
+
 /** A snapshot of a breaker's numbers, from {@link CircuitBreaker.getMetrics}. */
 export interface BreakerMetrics {
   readonly name: string;
@@ -124,10 +132,8 @@ export class CircuitBreaker<TFallback = never> {
   /** The trip rules: consecutive failures, then the rates over the window (when there is one). */
   private readonly consecutive: ConsecutiveFailures;
   private readonly rates: RateRule | undefined;
-  /** Whether calls need a start time regardless of telemetry (the slow-call rule). */
-  private readonly timesCalls: boolean;
-  /** Whether outcomes need the time they settle at (a time window). */
-  private readonly stampsOutcomes: boolean;
+  /** What the options ask of every call, as {@link PLAIN_CALLS} | {@link TIMES_CALLS} | {@link STAMPS_OUTCOMES}. */
+  private readonly needs: number;
   private emitter: BreakerEmitter | undefined = undefined;
   /** Runs the user's hooks and listeners; their errors go to `onListenerError` or `console.error`. */
   private readonly hooks: SafeHook;
@@ -140,8 +146,6 @@ export class CircuitBreaker<TFallback = never> {
   private inFlight = 0;
   /** The clock's last good reading, for when it throws (see `readClock`). */
   private lastNow = 0;
-  /** Whether no option needs a per-call permit in `execute()` (timeout, fallback, slow-call timing). */
-  private readonly plainCalls: boolean;
   /** The current generation's shared handlers for fast closed-path calls, made on its first such call. */
   private closedPath: ClosedPath | undefined = undefined;
   /** Fast closed calls left before the fast path looks at the SDK registration again. */
@@ -153,9 +157,11 @@ export class CircuitBreaker<TFallback = never> {
     this.name = o.name;
     this.consecutive = new ConsecutiveFailures(o.failureThreshold);
     this.rates = RateRule.of(o);
-    this.timesCalls = o.slowCallDuration !== undefined;
-    this.stampsOutcomes = o.window?.type === 'time';
-    this.plainCalls = o.timeout === undefined && o.fallback === undefined && !this.timesCalls;
+    const timesCalls = o.slowCallDuration !== undefined;
+    this.needs =
+      (timesCalls ? TIMES_CALLS : 0) |
+      (o.window?.type === 'time' ? STAMPS_OUTCOMES : 0) |
+      (o.timeout === undefined && o.fallback === undefined && !timesCalls ? PLAIN_CALLS : 0);
     this.hooks = safeHook(`breaker "${o.name}"`, o.onListenerError as HookErrorHandler | undefined);
     this.m = new StateMachine(this);
     if (o.initialState !== undefined) this.restore(o.initialState);
@@ -534,7 +540,7 @@ export class CircuitBreaker<TFallback = never> {
     }
     this.inFlight++;
     const tel = this._telemetry ?? this.telemetryFor(false);
-    const timed = this.timesCalls || tel?.active() === true;
+    const timed = (this.needs & TIMES_CALLS) !== 0 || tel?.active() === true;
     const permit = new BreakerPermit(
       this as CircuitBreaker<unknown>,
       m.generation,
@@ -579,7 +585,8 @@ export class CircuitBreaker<TFallback = never> {
    */
   private book(permit: BreakerPermit, outcome: Outcome, error: unknown): void {
     this.inFlight--;
-    const now = this.stampsOutcomes || !Number.isNaN(permit.startedAt) ? this._now() : Number.NaN;
+    const now =
+      (this.needs & STAMPS_OUTCOMES) !== 0 || !Number.isNaN(permit.startedAt) ? this._now() : Number.NaN;
     const durationMs = now - permit.startedAt;
     if (outcome === SUCCESS) this.counts.success++;
     else if (outcome === FAILURE) this.counts.failure++;
@@ -689,7 +696,7 @@ export class CircuitBreaker<TFallback = never> {
   private admitsClosedFast(): boolean {
     return (
       this.m.s.kind === 'closed' &&
-      this.plainCalls &&
+      (this.needs & PLAIN_CALLS) !== 0 &&
       this._telemetry === undefined &&
       (--this.untilSdkCheck > 0 || this.sdkStillAbsent())
     );
