@@ -187,7 +187,10 @@ export class CircuitBreaker<TFallback = never> {
   ): Promise<T | TFallback> {
     if (typeof fn !== 'function') throw new TypeError(`execute(fn) needs a function, got ${show(fn)}`);
     const signal = options?.signal;
-    if (signal === undefined && this.admitsClosedFast()) return this.executeClosed(fn);
+    if (signal === undefined) {
+      const path = this.fastPath();
+      if (path !== undefined) return this.executeClosed(path, fn);
+    }
     if (signal?.aborted) return Promise.reject(signal.reason);
     const permit = this.decide(options?.attributes, true);
     const fallback = this._options.fallback;
@@ -519,6 +522,7 @@ export class CircuitBreaker<TFallback = never> {
     if (!telemetryDue(this.telemetryMode, now)) return undefined;
     const o = this._options;
     this._telemetry = activateTelemetry(this, o.telemetry, o.traceCalls);
+    this.closedPath = undefined; // calls are reported now: no more fast path
     return this._telemetry;
   }
 
@@ -646,6 +650,7 @@ export class CircuitBreaker<TFallback = never> {
 
   /** @internal Hears every state change of the machine: counts it, clears the rules on close, reports it. */
   _stateChanged(c: StateChange): void {
+    this.closedPath = undefined; // the fast path belongs to one closed generation
     this.counts.stateChanges++;
     if (c.to === 'closed') {
       this.clearRules();
@@ -689,26 +694,21 @@ export class CircuitBreaker<TFallback = never> {
   }
 
   /**
-   * Whether this `execute()` call (no caller signal) can skip the permit: the circuit is closed, no
-   * option needs one, and there is no telemetry to report the call to. The telemetry check comes last:
-   * it is the admission's one look at the SDK registration, which `decide()` makes otherwise.
+   * The fast closed path for this `execute()` call (no caller signal), or `undefined` when it needs a
+   * permit. A path exists only while the circuit is closed, no option needs a permit and there is no
+   * telemetry: every state change and the telemetry's activation drop it. So the common call checks one
+   * field and a countdown; every {@link FAST_PATH_SDK_CHECK_EVERY} calls (and on a generation's first
+   * call) it makes the full check, which is the fast path's one look at the SDK registration.
    */
-  private admitsClosedFast(): boolean {
-    return (
-      this.m.s.kind === 'closed' &&
-      (this.needs & PLAIN_CALLS) !== 0 &&
-      this._telemetry === undefined &&
-      (--this.untilSdkCheck > 0 || this.sdkStillAbsent())
-    );
-  }
-
-  /**
-   * The fast path's look at the SDK registration, every {@link FAST_PATH_SDK_CHECK_EVERY} of this
-   * breaker's fast calls (a field countdown costs the hot path less than the shared one `decide()` uses).
-   */
-  private sdkStillAbsent(): boolean {
+  private fastPath(): ClosedPath | undefined {
+    const path = this.closedPath;
+    if (path !== undefined && --this.untilSdkCheck > 0) return path;
+    if (this.m.s.kind !== 'closed' || (this.needs & PLAIN_CALLS) === 0 || this._telemetry !== undefined) {
+      return undefined;
+    }
     this.untilSdkCheck = FAST_PATH_SDK_CHECK_EVERY;
-    return this.telemetryFor(true) === undefined;
+    if (this.telemetryFor(true) !== undefined) return undefined;
+    return path ?? this.closedPathNow();
   }
 
   /**
@@ -716,13 +716,11 @@ export class CircuitBreaker<TFallback = never> {
    * closures. The outcome is booked by the generation's shared handlers exactly as `_settle` books a
    * permit's (a promise settles once, so they run once per call); after a state change they are stale.
    */
-  private executeClosed<T>(fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>): Promise<T> {
+  private executeClosed<T>(
+    path: ClosedPath,
+    fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
+  ): Promise<T> {
     this.inFlight++;
-    const current = this.closedPath;
-    const path =
-      current !== undefined && current.permit.generation === this.m.generation
-        ? current
-        : this.closedPathNow();
     let pending: T | PromiseLike<T>;
     try {
       pending = fn(undefined);
