@@ -40,10 +40,8 @@ export const REJECTIONS: ReadonlyArray<{ readonly state: CircuitState; readonly 
     { state: 'half_open', kind: 'half_open_full' },
     { state: 'forced_open', kind: 'circuit_open' },
   ]);
-const OPEN = 0;
-const TRIAL_ELSEWHERE = 1;
-const HALF_OPEN_FULL = 2;
-const FORCED = 3;
+// Indices into REJECTIONS, in its order.
+const [OPEN, TRIAL_ELSEWHERE, HALF_OPEN_FULL, FORCED] = [0, 1, 2, 3] as const;
 
 /** @internal a state change as the machine reports it to its breaker. */
 export interface StateChange {
@@ -102,7 +100,7 @@ export class StateMachine {
     undefined;
   trialGate: TrialGate | undefined = undefined;
   /** Which of {@link REJECTIONS} the last {@link admit} that rejected was; read at once by the caller. */
-  rejection = OPEN;
+  rejection: number = OPEN;
 
   constructor(private readonly host: MachineHost) {}
 
