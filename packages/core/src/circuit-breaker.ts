@@ -146,7 +146,10 @@ export class CircuitBreaker<TFallback = never> {
   private inFlight = 0;
   /** The clock's last good reading, for when it throws (see `readClock`). */
   private lastNow = 0;
-  /** The current generation's shared handlers for fast closed-path calls, made on its first such call. */
+  /**
+   * The current generation's shared handlers for fast closed-path calls, made on its first such call and
+   * dropped on every state change and when telemetry activates (see `fastPath`).
+   */
   private closedPath: ClosedPath | undefined = undefined;
   /** Fast closed calls left before the fast path looks at the SDK registration again. */
   private untilSdkCheck = 0;
@@ -539,8 +542,8 @@ export class CircuitBreaker<TFallback = never> {
     const kind = m.s.kind;
     const admission = kind === 'closed' || kind === 'disabled' ? ADMITTED : m.admit();
     if (admission >= 0) {
-      const { state, kind } = REJECTIONS[m.rejection] as (typeof REJECTIONS)[number];
-      return this.reject(state, kind, admission, attributes, wantError);
+      const rejection = REJECTIONS[m.rejection] as (typeof REJECTIONS)[number];
+      return this.reject(rejection.state, rejection.kind, admission, attributes, wantError);
     }
     this.inFlight++;
     const tel = this._telemetry ?? this.telemetryFor(false);

@@ -58,8 +58,8 @@ export interface StateChange {
 
 /**
  * @internal What the machine needs from the breaker that owns it (a narrow view: the breaker imports the
- * machine, never the other way round). The breaker passes its parts and itself, so a breaker pays no
- * closure for its machine.
+ * machine, never the other way round). The breaker passes itself, so a breaker pays no closure for its
+ * machine.
  */
 export interface MachineHost {
   /** The resolved options the machine reads. */
@@ -87,7 +87,7 @@ type MachineOptions = Pick<ResolvedOptions, 'resetTimeout' | 'halfOpenMaxCalls' 
  * @internal The admission state machine of one breaker: its state and generation, the admission decision,
  * the lazy open → half_open step, the half_open trial bookkeeping, and {@link transition}, the one function
  * every state change passes through. The trip rules, counts and telemetry stay with the breaker, which
- * hears of each change through {@link MachineHost.changed}.
+ * hears of each change through {@link MachineHost._stateChanged}.
  */
 export class StateMachine {
   s: InternalState = CLOSED;
