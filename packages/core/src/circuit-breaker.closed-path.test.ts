@@ -47,6 +47,17 @@ describe('CircuitBreaker closed fast path', () => {
     expect(breaker.getMetrics()).toMatchObject({ successCount: 2, consecutiveFailures: 0 });
   });
 
+  it('returns a plain Promise for a promise subclass, on the fast path and with a permit', async () => {
+    class Sub<T> extends Promise<T> {}
+    const breaker = make();
+    const fast = breaker.execute(() => Sub.resolve(1));
+    const permitted = breaker.execute(() => Sub.resolve(2), { signal: new AbortController().signal });
+    expect(fast.constructor).toBe(Promise);
+    expect(permitted.constructor).toBe(Promise);
+    expect([await fast, await permitted]).toEqual([1, 2]);
+    expect(breaker.getMetrics()).toMatchObject({ successCount: 2, inFlight: 0 });
+  });
+
   it('books concurrent calls of one generation each once', async () => {
     const breaker = make({ failureThreshold: 3 });
     const calls = [deferred<number>(), deferred<number>(), deferred<number>(), deferred<number>()];

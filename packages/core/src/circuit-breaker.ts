@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { asPromise } from './as-promise.js';
 import { errorOutcome, judgedError, resultOutcome } from './call-outcome.js';
 import { callFallback, runWithTimeout } from './call-timeout.js';
 import { checkDuration, show } from './check.js';
@@ -189,11 +190,20 @@ export class CircuitBreaker<TFallback = never> {
     options?: ExecuteOptions,
   ): Promise<T | TFallback> {
     if (typeof fn !== 'function') throw new TypeError(`execute(fn) needs a function, got ${show(fn)}`);
-    const signal = options?.signal;
-    if (signal === undefined) {
+    // Kept this small so that callers can inline it: the common call is the fast path's field and countdown.
+    if (options?.signal === undefined) {
       const path = this.fastPath();
       if (path !== undefined) return this.executeClosed(path, fn);
     }
+    return this.executePermitted(fn, options);
+  }
+
+  /** {@link execute} with a permit: a caller signal, an option that needs one, telemetry, or not closed. */
+  private executePermitted<T>(
+    fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
+    options: ExecuteOptions | undefined,
+  ): Promise<T | TFallback> {
+    const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const permit = this.decide(options?.attributes, true);
     const fallback = this._options.fallback;
@@ -213,7 +223,7 @@ export class CircuitBreaker<TFallback = never> {
     } catch (error) {
       pending = Promise.reject(error);
     }
-    const result = Promise.resolve(pending);
+    const result = asPromise(pending);
     if (fallback === undefined) {
       // Without a fallback the caller gets fn's own promise: its value or error unchanged, with no extra
       // hop, and no re-throw on the failure path. The outcome is recorded on the side; these reactions
@@ -730,8 +740,7 @@ export class CircuitBreaker<TFallback = never> {
     } catch (error) {
       pending = Promise.reject(error);
     }
-    // A native promise needs no `Promise.resolve()` (a builtin call per call on the hottest path).
-    const result = pending instanceof Promise ? pending : Promise.resolve(pending);
+    const result = asPromise(pending);
     result.then(path.onValue, path.onError);
     return result;
   }
