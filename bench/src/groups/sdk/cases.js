@@ -8,9 +8,11 @@
  * - F0: `await fn()`;
  * - F1: the least any wrapper that observes the outcome can cost: `const p = fn(); p.then(ok, ko); return p`;
  * - FS: F0 plus exactly one `histogram.record(seconds, attributes)` with a pre-built attribute object;
- * and the same three with a function that rejects (F0f, F1f, FSf), each inside `try { await … } catch {}`.
+ * and the same three with a function that rejects (F0f, F1f, FSf), each inside `try { await … } catch {}`;
+ * and FTf: F0f plus one span as tripswitch makes for a rejection (same attributes, link and status), started
+ * and ended on the same registered SDK: what `rejectionSpans: 'all'` cannot go below.
  */
-import { metrics } from '@opentelemetry/api';
+import { metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isCircuitOpenError } from '@tripswitch/core';
 import { counted, recordedCalls, registerSdk } from '../../lib/sdk.js';
 import {
@@ -91,6 +93,29 @@ function floorHistogram(outcome) {
   return { h, attrs: ATTRS[outcome] };
 }
 
+/** A span context to link to, as a reject span links to the span of the transition that opened the circuit. */
+const OPENED_BY = {
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  traceFlags: 1,
+};
+
+/** One span as tripswitch makes it for a rejection, on the registered SDK's tracer. */
+function rejectLikeSpan() {
+  const tracer = trace.getTracer('floor');
+  const status = { code: SpanStatusCode.ERROR, message: 'circuit open' };
+  return () => {
+    tracer
+      .startSpan('tripswitch.reject bench', {
+        kind: SpanKind.INTERNAL,
+        attributes: { ...ATTRS.rejected, 'tripswitch.breaker.retry_after_ms': 3_600_000 },
+        links: [{ context: OPENED_BY }],
+      })
+      .setStatus(status)
+      .end();
+  };
+}
+
 export const floors = {
   F0: { label: 'F0: `await fn()`', make: () => () => ok() },
   F1: {
@@ -120,6 +145,16 @@ export const floors = {
         p.then(noop, noop);
         return p;
       }),
+  },
+  FTf: {
+    label: 'FTf: F0f + one span like a reject span, started and ended on the SDK',
+    make: () => {
+      const span = rejectLikeSpan();
+      return catching(() => {
+        span();
+        return failing();
+      });
+    },
   },
   FSf: {
     label: 'FSf: F0f + one `histogram.record()` on the SDK',
@@ -231,7 +266,8 @@ function withSdk(setupId, peers = true) {
       id: at('ts-reject-all'),
       family: 'open',
       label: "tripswitch `execute()`, open, `rejectionSpans: 'all'` (a span per rejection)",
-      floors: ['F0f'],
+      floors: ['F0f', 'FTf'],
+      vs: 'F0f',
       make: async () => {
         const b = await trippedTripswitch({ telemetry: { rejectionSpans: 'all' } });
         return { fn: catching(() => b.execute(ok)), after: spansAndCalls };

@@ -36,7 +36,7 @@ function sdkTable(result, { rounds, title }) {
     const floorIds = [...new Set(ids.flatMap((id) => Object.keys(spec[id].perRound.floors)))];
     const rows = floorIds.map((f) => [
       result.floors[f].label,
-      '(every case)',
+      ids.every((id) => f in spec[id].perRound.floors) ? '(every case)' : '(its cases)',
       spread(result.floors[f].ns, ns),
       '1.00×',
       '—',
@@ -59,6 +59,7 @@ function sdkTable(result, { rounds, title }) {
     `${rounds} round(s); each case ran in a fresh process with its floors measured just before and after it, after its setup registered the SDK.`,
     ...Object.entries(SETUPS).map(([id, text]) => `\`${id}\`: ${text}.`),
     'FS records one value with a pre-built attribute object into a histogram with the same 14 buckets as `tripswitch.breaker.call.duration`: the cost of the SDK itself for one duration sample. The peers record with pre-built attribute objects too.',
+    "FTf starts and ends one span with a reject span's attributes, link and status on the same SDK, in F0f: the cost of the span itself, which `rejectionSpans: 'all'` pays on every rejection.",
     'The peers make no spans, so they run with the `collect` setup only. After its run each case checks what it recorded (calls read back through `collect()`, spans exported).',
   ]);
 }
@@ -87,6 +88,16 @@ function vsFloor(name, target, limit, base, peers) {
 }
 
 /** @param {string} base @param {string} setup @param {string} label */
+/**
+ * For a case measured with FTf (F0f + one reject-like span on the SDK): how it compares with that floor.
+ * @param {any} k
+ */
+function spanFloor(k) {
+  const ft = k.perRound.floors.FTf;
+  if (ft === undefined) return '';
+  return `; ${ratio(median(perRound(k.perRound.ns, ft, (a, b) => a / b)))} of FTf (F0f + the span alone, ${ns(median(ft))})`;
+}
+
 function rejection(base, setup, label) {
   return {
     name: `open rejection with an SDK, ${label}, \`${setup}\``,
@@ -102,7 +113,7 @@ function rejection(base, setup, label) {
       ),
       fmt: ratio,
       note: `${ns(c(r, `${base}@${setup}`).ns.median)} per rejection`,
-      others: `cockatiel + counter ${ns(c(r, 'cockatiel-reject@collect').ns.median)}, opossum + counter ${ns(c(r, 'opossum-reject@collect').ns.median)}`,
+      others: `cockatiel + counter ${ns(c(r, 'cockatiel-reject@collect').ns.median)}, opossum + counter ${ns(c(r, 'opossum-reject@collect').ns.median)}${spanFloor(c(r, `${base}@${setup}`))}`,
     }),
   };
 }
