@@ -101,6 +101,14 @@ describe('CircuitBreaker closed fast path', () => {
     expect(breaker.state).toBe('open');
   });
 
+  it('feeds every outcome to the window of a rate rule', async () => {
+    const breaker = make({ window: { type: 'count', size: 10 }, minimumCalls: 4, failureRateThreshold: 50 });
+    for (let i = 0; i < 3; i++) await breaker.execute(async () => i);
+    await expect(breaker.execute(() => Promise.reject(new Error('one')))).rejects.toThrow('one');
+    expect(breaker.getMetrics()).toMatchObject({ bufferedCalls: 4, failureRate: 25, successCount: 3 });
+    expect(breaker.state).toBe('closed');
+  });
+
   it('emits outcomes to a listener added while the call was in flight, as the permit path does', async () => {
     const breaker = make();
     const pending = deferred<number>();

@@ -755,25 +755,25 @@ export class CircuitBreaker<TFallback = never> {
       false,
       undefined,
     );
+    const onValue = (value: unknown) => {
+      const outcome = resultOutcome(this._options, this.hooks, value);
+      this.book(permit, outcome, outcome === FAILURE ? value : undefined);
+    };
     this.closedPath = {
       permit,
-      onValue: (value) => {
-        // The common success: no window, no result judge, no one listening to outcomes. What `book` would
-        // do then, in three steps (the handlers capture only `this` and the permit: bytes per breaker).
-        if (
-          this.rates === undefined &&
-          this.emitter === undefined &&
-          this._telemetry === undefined &&
-          this._options.isResultFailure === undefined
-        ) {
-          this.inFlight--;
-          this.counts.success++;
-          if (permit.generation === this.m.generation) this.consecutive.success();
-          return;
-        }
-        const outcome = resultOutcome(this._options, this.hooks, value);
-        this.book(permit, outcome, outcome === FAILURE ? value : undefined);
-      },
+      // Without a window or a result judge (fixed at construction), a success that no one listens to is
+      // what `book` would do then, in three steps. The path is dropped when telemetry activates; a call
+      // admitted before is not reported by it anyway (it has no telemetry context), so only the listener
+      // is looked at per call. The handlers capture only `this` and the permit: bytes per breaker.
+      onValue:
+        this.rates === undefined && this._options.isResultFailure === undefined
+          ? (value) => {
+              if (this.emitter !== undefined) return onValue(value);
+              this.inFlight--;
+              this.counts.success++;
+              if (permit.generation === this.m.generation) this.consecutive.success();
+            }
+          : onValue,
       onError: (error) => this.book(permit, errorOutcome(this._options, this.hooks, error, undefined), error),
     };
     return this.closedPath;
