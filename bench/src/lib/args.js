@@ -10,6 +10,7 @@ import { parseArgs as parse } from 'node:util';
  * @property {number | undefined} rounds
  * @property {string | undefined} json
  * @property {string[] | undefined} frameworks
+ * @property {'2' | '3'} sdk the OpenTelemetry SDK line the SDK cases register
  */
 
 /** @param {string[]} [argv] @returns {BenchArgs} */
@@ -25,6 +26,7 @@ export function parseArgs(argv = process.argv.slice(2)) {
       rounds: { type: 'string' },
       json: { type: 'string' },
       frameworks: { type: 'string' },
+      sdk: { type: 'string', default: '2' },
     },
   });
   const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
@@ -38,6 +40,7 @@ export function parseArgs(argv = process.argv.slice(2)) {
     rounds,
     json: values.json,
     frameworks: values.frameworks?.split(','),
+    sdk: /** @type {'2' | '3'} */ (values.sdk),
   };
 }
 
@@ -48,5 +51,7 @@ export function usage(groupIds) {
   --only <ids>         comma-separated groups: ${groupIds.join(',')}
   --rounds <n>         rounds per group (default: each group's own; 1 with --quick)
   --frameworks <list>  HTTP frameworks to run: express,koa (default both)
+  --sdk <2|3>          the OpenTelemetry SDK line the SDK cases register: 2 (default) or 3 (Node >= 22.15;
+                       the 3.x packages test-sdk3/ installs)
   --json <file>        also write the raw per-round figures as JSON`;
 }

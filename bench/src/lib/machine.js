@@ -30,7 +30,8 @@ function git(...args) {
   }
 }
 
-export function machine() {
+/** @param {Record<string, string>} sdk the versions of the OpenTelemetry SDK packages the run registers */
+export function machine(sdk) {
   const cpuModel = os.cpus()[0]?.model ?? 'unknown';
   const commit = git('rev-parse', '--short', 'HEAD');
   const dirty = git(
@@ -51,8 +52,6 @@ export function machine() {
     'koa',
     '@koa/router',
     '@opentelemetry/api',
-    '@opentelemetry/sdk-metrics',
-    '@opentelemetry/sdk-trace-base',
   ];
   return {
     date: new Date().toISOString(),
@@ -65,7 +64,7 @@ export function machine() {
       commit === undefined
         ? 'unknown'
         : `${commit}${dirty ? ' + uncommitted changes in packages/*/src' : ''}`,
-    versions: Object.fromEntries(libs.map((l) => [l, versionOf(l)])),
+    versions: { ...Object.fromEntries(libs.map((l) => [l, versionOf(l)])), ...sdk },
   };
 }
 
