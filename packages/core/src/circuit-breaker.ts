@@ -190,7 +190,7 @@ export class CircuitBreaker<TFallback = never> {
     options?: ExecuteOptions,
   ): Promise<T | TFallback> {
     if (typeof fn !== 'function') throw new TypeError(`execute(fn) needs a function, got ${show(fn)}`);
-    // Kept this small so that callers can inline it: the common call is the fast path's field and countdown.
+    // The common call is the fast path (one field and a countdown); everything else is `executePermitted`.
     if (options?.signal === undefined) {
       const path = this.fastPath();
       if (path !== undefined) return this.executeClosed(path, fn);
@@ -764,7 +764,7 @@ export class CircuitBreaker<TFallback = never> {
       // Without a window or a result judge (fixed at construction), a success that no one listens to is
       // what `book` would do then, in three steps. The path is dropped when telemetry activates; a call
       // admitted before is not reported by it anyway (it has no telemetry context), so only the listener
-      // is looked at per call. The handlers capture only `this` and the permit: bytes per breaker.
+      // is looked at per call. The handlers are made once per generation, not per call.
       onValue:
         this.rates === undefined && this._options.isResultFailure === undefined
           ? (value) => {
