@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * Micro-benchmark harness. Every (case, round) runs in a fresh child process that measures the case's
- * floors and the case back to back (floors, case, floors in reverse) with mitata, so a ratio compares
- * figures taken seconds apart in one process, and no case inherits another's JIT feedback or globals.
+ * floors and the case in turn with mitata, in {@link PASSES} passes whose order alternates (floors then
+ * case, then case then floors in reverse, …), and takes each one's median pass; so a ratio compares figures
+ * taken in one process with every figure measured early and late, and no case inherits another's JIT
+ * feedback or globals.
  *
  * A cases module (a group's `cases.js`, loaded in the children) exports `floors` (id → { label, make }),
  * `cases` ([{ id, label, make, floors?, vs? }]: the floors a case is measured with, all by default, and
@@ -15,7 +17,7 @@ import { measure } from 'mitata';
 import { runNodeOrThrow } from './child.js';
 import { ns, ratio, signed, spread, table } from './format.js';
 import { section } from './report.js';
-import { rotate, summarize } from './stats.js';
+import { median, rotate, summarize } from './stats.js';
 
 /**
  * @typedef {() => unknown} Measured
@@ -32,13 +34,16 @@ export async function loadCases(url) {
   return /** @type {CasesModule} */ (await import(url));
 }
 
+/** Measurements of every floor and the case per child, in alternating order (see `measureCase`). */
+export const PASSES = 5;
+
 /** mitata settings per phase; `--quick` only proves the case runs. @param {boolean} quick */
 function settings(quick) {
   return quick
     ? { warmup: undefined, measured: { min_cpu_time: 5e6, min_samples: 2, batch_samples: 256 } }
     : {
         warmup: { min_cpu_time: 60e6, min_samples: 4 },
-        measured: { min_cpu_time: 250e6, min_samples: 12 },
+        measured: { min_cpu_time: 120e6, min_samples: 12 },
       };
 }
 
@@ -57,7 +62,7 @@ export function floorIdsOf(mod, spec) {
 
 /**
  * In the child: builds and measures one case with its floors; returns ns per call (mitata's median
- * sample) of the case and of each floor (the mean of its two measurements).
+ * sample) of the case and of each floor, the median of its passes (one pass with `quick`).
  * @param {CasesModule} mod @param {string} caseId @param {boolean} quick
  */
 export async function measureCase(mod, caseId, quick) {
@@ -73,15 +78,27 @@ export async function measureCase(mod, caseId, quick) {
   for (const f of [...floors, subject]) await f();
   const s = settings(quick);
   if (s.warmup !== undefined) for (const f of [...floors, subject]) await p50(f, s.warmup);
-  const first = [];
-  for (const f of floors) first.push(await p50(f, s.measured));
-  const caseNs = await p50(subject, s.measured);
+  // Passes of every floor and the case, in turn, the order reversed every other pass: where a measurement
+  // falls in the child (its heap, its JIT state) moves it, so every figure is the median of its passes.
+  const passes = quick ? 1 : PASSES;
+  /** @type {number[][]} */
+  const byFloor = floors.map(() => []);
+  /** @type {number[]} */
+  const byCase = [];
+  for (let pass = 0; pass < passes; pass++) {
+    const order = [...floors.keys(), -1];
+    if (pass % 2 === 1) order.reverse();
+    for (const i of order) {
+      if (i < 0) byCase.push(await p50(subject, s.measured));
+      else byFloor[i]?.push(await p50(/** @type {Measured} */ (floors[i]), s.measured));
+    }
+  }
+  const caseNs = median(byCase);
   /** @type {Record<string, number>} */
   const floorNs = {};
-  for (let i = floors.length - 1; i >= 0; i--) {
-    const again = quick ? first[i] : await p50(floors[i], s.measured);
-    floorNs[ids[i]] = (first[i] + again) / 2;
-  }
+  ids.forEach((id, i) => {
+    floorNs[id] = median(/** @type {number[]} */ (byFloor[i]));
+  });
   const extra = typeof made === 'function' || made.after === undefined ? undefined : await made.after();
   return { floorNs, caseNs, extra };
 }
@@ -160,7 +177,7 @@ export function microTable(title, result, rounds, notes = []) {
     title,
     table(['case', 'time per call, median (range)', '× floor, median (range)', 'added over floor'], rows),
     [
-      `${rounds} round(s); each case ran in a fresh process with its floors measured just before and after it.`,
+      `${rounds} round(s); each case ran in a fresh process, measured with its floors in ${PASSES} passes of alternating order (the median pass of each).`,
       ...notes,
     ],
   );

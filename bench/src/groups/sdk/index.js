@@ -8,7 +8,7 @@
  * in-memory exporter (`batch`).
  */
 import { ns, ratio, spread, table } from '../../lib/format.js';
-import { runMicroGroup } from '../../lib/micro.js';
+import { PASSES, runMicroGroup } from '../../lib/micro.js';
 import { section } from '../../lib/report.js';
 import { median } from '../../lib/stats.js';
 import { perRound } from '../../lib/targets.js';
@@ -56,7 +56,7 @@ function sdkTable(result, { rounds, title }) {
     return `**${name}**\n\n${table(['case', 'setup', 'time per call, median (range)', '× its floor, median (range)', '× bare floor'], rows)}`;
   });
   return section(title, tables.filter(Boolean).join('\n\n'), [
-    `${rounds} round(s); each case ran in a fresh process with its floors measured just before and after it, after its setup registered the SDK.`,
+    `${rounds} round(s); each case ran in a fresh process, measured with its floors in ${PASSES} passes of alternating order (the median pass of each), after its setup registered the SDK.`,
     ...Object.entries(SETUPS).map(([id, text]) => `\`${id}\`: ${text}.`),
     'FS records one value with a pre-built attribute object into a histogram with the same 14 buckets as `tripswitch.breaker.call.duration`: the cost of the SDK itself for one duration sample. The peers record with pre-built attribute objects too.',
     "FTf starts and ends one span with a reject span's attributes, link and status on the same SDK, in F0f: the cost of the span itself, which `rejectionSpans: 'all'` pays on every rejection.",
