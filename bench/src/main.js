@@ -8,7 +8,7 @@ import os from 'node:os';
 import { GROUPS } from './groups/index.js';
 import { parseArgs, usage } from './lib/args.js';
 import { header, machine } from './lib/machine.js';
-import { checkSdkLine, SDK_LINE_ENV, sdkVersions } from './lib/sdk.js';
+import { checkSdkLine, SDK_LINE_ENV } from './lib/sdk.js';
 import { judge, targetsTable } from './lib/targets.js';
 
 /** @param {string} line */
@@ -28,7 +28,7 @@ async function main() {
   checkSdkLine(args.sdk);
   // The children (one per case and round) read it: every SDK case of this run registers that line.
   process.env[SDK_LINE_ENV] = args.sdk;
-  const m = machine(sdkVersions(args.sdk));
+  const m = machine(args.sdk);
   console.log(`${header(m, args.quick)}\n`);
 
   /** @type {Record<string, unknown>} */

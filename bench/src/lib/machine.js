@@ -6,10 +6,16 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The installed version, read from the nearest node_modules (some packages do not export package.json). */
-/** @param {string} name @returns {string} */
-function versionOf(name) {
-  let dir = dirname(fileURLToPath(import.meta.url));
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** Where the OpenTelemetry SDK 3.x line is installed (`--sdk 3`): the workspace that tests on it. */
+const SDK3_WORKSPACE = join(HERE, '..', '..', '..', 'test-sdk3');
+
+/**
+ * The installed version, read from the node_modules nearest to `from` (some packages do not export
+ * package.json). @param {string} name @param {string} [from] @returns {string}
+ */
+function versionOf(name, from = HERE) {
+  let dir = from;
   for (;;) {
     try {
       return JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version;
@@ -30,8 +36,8 @@ function git(...args) {
   }
 }
 
-/** @param {Record<string, string>} sdk the versions of the OpenTelemetry SDK packages the run registers */
-export function machine(sdk) {
+/** @param {'2' | '3'} sdkLine the OpenTelemetry SDK line the run's SDK cases register */
+export function machine(sdkLine) {
   const cpuModel = os.cpus()[0]?.model ?? 'unknown';
   const commit = git('rev-parse', '--short', 'HEAD');
   const dirty = git(
@@ -64,7 +70,18 @@ export function machine(sdk) {
       commit === undefined
         ? 'unknown'
         : `${commit}${dirty ? ' + uncommitted changes in packages/*/src' : ''}`,
-    versions: { ...Object.fromEntries(libs.map((l) => [l, versionOf(l)])), ...sdk },
+    versions: {
+      ...Object.fromEntries(libs.map((l) => [l, versionOf(l)])),
+      ...(sdkLine === '3'
+        ? {
+            '@opentelemetry/sdk-metrics': versionOf('@opentelemetry/sdk-metrics', SDK3_WORKSPACE),
+            '@opentelemetry/sdk-trace': versionOf('@opentelemetry/sdk-trace', SDK3_WORKSPACE),
+          }
+        : {
+            '@opentelemetry/sdk-metrics': versionOf('@opentelemetry/sdk-metrics'),
+            '@opentelemetry/sdk-trace-base': versionOf('@opentelemetry/sdk-trace-base'),
+          }),
+    },
   };
 }
 

@@ -45,27 +45,6 @@ export function checkSdkLine(line) {
   }
 }
 
-/** The installed versions of the line's SDK packages, for the report header. @param {'2' | '3'} line */
-export function sdkVersions(line) {
-  const names =
-    line === '3'
-      ? ['@opentelemetry/sdk-metrics', '@opentelemetry/sdk-trace']
-      : ['@opentelemetry/sdk-metrics', '@opentelemetry/sdk-trace-base'];
-  const req = line === '3' ? sdk3 : createRequire(import.meta.url);
-  return Object.fromEntries(names.map((n) => [n, versionIn(req, n)]));
-}
-
-/** @param {NodeRequire} req @param {string} name */
-function versionIn(req, name) {
-  try {
-    const main = req.resolve(name);
-    const root = main.slice(0, main.lastIndexOf(`${name}/`) + name.length + 1);
-    return req(`${root}package.json`).version;
-  } catch {
-    return 'not installed';
-  }
-}
-
 /** The classes of one line, so the bench builds the same SDK on either. @param {'2' | '3'} line */
 function classesOf(line) {
   if (line === '2') {
