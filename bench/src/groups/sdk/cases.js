@@ -10,8 +10,10 @@
  * - FS: F0 plus exactly one `histogram.record(seconds, attributes)` with a pre-built attribute object;
  * and the same three with a function that rejects (F0f, F1f, FSf), each inside `try { await … } catch {}`;
  * and FTf: F0f plus one span as tripswitch makes for a rejection (same attributes, link and status), started
- * and ended on the same registered SDK: what `rejectionSpans: 'all'` cannot go below.
+ * and ended on the same registered SDK: what `rejectionSpans: 'all'` cannot go below; and FSc: FS with the
+ * recorded value measured, i.e. plus the two clock reads any duration costs (FS itself reads no clock).
  */
+import { performance } from 'node:perf_hooks';
 import { metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isCircuitOpenError } from '@tripswitch/core';
 import { counted, recordedCalls, registerSdk } from '../../lib/sdk.js';
@@ -136,6 +138,18 @@ export const floors = {
       };
     },
   },
+  FSc: {
+    label:
+      'FSc: FS with a measured value (two `performance.now()` reads around it, as tripswitch reads its clock)',
+    make: () => {
+      const { h, attrs } = floorHistogram('success');
+      return () => {
+        const start = performance.now();
+        h.record((performance.now() - start) / 1000, attrs);
+        return ok();
+      };
+    },
+  },
   F0f: { label: 'F0f: `try { await fn() } catch {}`, fn rejects', make: () => catching(failing) },
   F1f: {
     label: 'F1f: F1 of a rejecting fn, in the same try/catch',
@@ -169,6 +183,8 @@ export const floors = {
 };
 
 const SUCCESS_FLOORS = ['F0', 'F1', 'FS'];
+/** tripswitch's own closed-success cases also measure FSc: how much of what they add is the clock. */
+const TIMED_FLOORS = [...SUCCESS_FLOORS, 'FSc'];
 const FAILURE_FLOORS = ['F0f', 'F1f', 'FSf'];
 /** @returns {{ recordedCalls: number }} */
 const calls = () => {
@@ -210,7 +226,7 @@ function withSdk(setupId, peers = true) {
       id: at('ts-execute'),
       family: 'success',
       label: 'tripswitch `execute()`',
-      floors: SUCCESS_FLOORS,
+      floors: TIMED_FLOORS,
       vs: 'FS',
       make: () => {
         const b = tripswitch();
@@ -221,7 +237,7 @@ function withSdk(setupId, peers = true) {
       id: at('ts-permit'),
       family: 'success',
       label: 'tripswitch `admit()` + `success()`',
-      floors: SUCCESS_FLOORS,
+      floors: TIMED_FLOORS,
       vs: 'FS',
       make: () => {
         const b = tripswitch();

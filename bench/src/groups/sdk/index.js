@@ -59,6 +59,7 @@ function sdkTable(result, { rounds, title }) {
     `${rounds} round(s); each case ran in a fresh process, measured with its floors in ${PASSES} passes of alternating order (the median pass of each), after its setup registered the SDK.`,
     ...Object.entries(SETUPS).map(([id, text]) => `\`${id}\`: ${text}.`),
     'FS records one value with a pre-built attribute object into a histogram with the same 14 buckets as `tripswitch.breaker.call.duration`: the cost of the SDK itself for one duration sample. The peers record with pre-built attribute objects too.',
+    "FSc is FS with the recorded value measured: two `performance.now()` reads around the record, as a breaker reads its clock for a duration (FS reads none). It is measured with tripswitch's closed-success cases only.",
     "FTf starts and ends one span with a reject span's attributes, link and status on the same SDK, in F0f: the cost of the span itself, which `rejectionSpans: 'all'` pays on every rejection.",
     'The peers make no spans, so they run with the `collect` setup only. After its run each case checks what it recorded (calls read back through `collect()`, spans exported).',
   ]);
@@ -82,22 +83,29 @@ function vsFloor(name, target, limit, base, peers) {
       rounds: c(r, `${base}@${setup}`).perRound.ratio,
       fmt: ratio,
       note: ns(c(r, `${base}@${setup}`).ns.median),
-      others: peers.map((p) => `${p} ${ratio(c(r, `${p}@collect`).ratio.median)}`).join(', ') || '—',
+      others:
+        [
+          ...peers.map((p) => `${p} ${ratio(c(r, `${p}@collect`).ratio.median)}`),
+          extraFloor(c(r, `${base}@${setup}`), 'FSc', 'FS + the two clock reads of a duration'),
+        ]
+          .filter(Boolean)
+          .join(', ') || '—',
     }),
   }));
 }
 
-/** @param {string} base @param {string} setup @param {string} label */
 /**
- * For a case measured with FTf (F0f + one reject-like span on the SDK): how it compares with that floor.
- * @param {any} k
+ * How a case compares with one of the extra floors it was measured with (FTf, FSc), for the targets
+ * table's last column; '' when the case was not measured with it.
+ * @param {any} k @param {'FTf' | 'FSc'} floorId @param {string} what
  */
-function spanFloor(k) {
-  const ft = k.perRound.floors.FTf;
-  if (ft === undefined) return '';
-  return `; ${ratio(median(perRound(k.perRound.ns, ft, (a, b) => a / b)))} of FTf (F0f + the span alone, ${ns(median(ft))})`;
+function extraFloor(k, floorId, what) {
+  const f = k.perRound.floors[floorId];
+  if (f === undefined) return '';
+  return `${ratio(median(perRound(k.perRound.ns, f, (a, b) => a / b)))} of ${floorId} (${what}, ${ns(median(f))})`;
 }
 
+/** @param {string} base @param {string} setup @param {string} label */
 function rejection(base, setup, label) {
   return {
     name: `open rejection with an SDK, ${label}, \`${setup}\``,
@@ -113,7 +121,13 @@ function rejection(base, setup, label) {
       ),
       fmt: ratio,
       note: `${ns(c(r, `${base}@${setup}`).ns.median)} per rejection`,
-      others: `cockatiel + counter ${ns(c(r, 'cockatiel-reject@collect').ns.median)}, opossum + counter ${ns(c(r, 'opossum-reject@collect').ns.median)}${spanFloor(c(r, `${base}@${setup}`))}`,
+      others: [
+        `cockatiel + counter ${ns(c(r, 'cockatiel-reject@collect').ns.median)}`,
+        `opossum + counter ${ns(c(r, 'opossum-reject@collect').ns.median)}`,
+        extraFloor(c(r, `${base}@${setup}`), 'FTf', 'F0f + the span alone'),
+      ]
+        .filter(Boolean)
+        .join(', '),
     }),
   };
 }
